@@ -78,8 +78,9 @@ def check_spans(text: str, parsed: ParsedAnnotation, where: Where) -> Iterator[I
     for region in parsed.regions.values():
         ptr = f"{region.pointer}/value"
         if not 0 <= region.start < region.end <= len(text):
+            bad = "end" if 0 <= region.start < len(text) and region.end > region.start else "start"
             yield where.issue("offset-out-of-range", f"[{region.start}, {region.end}) is not a span of a text of "
-                              f"{len(text)} code points", f"{ptr}/start", region.id)
+                              f"{len(text)} code points", f"{ptr}/{bad}", region.id)
             continue
         actual = text[region.start:region.end]
         if actual != region.text:

@@ -1,0 +1,74 @@
+"""Labels are defined once (schema/labels.yaml): every generated artefact must agree with it."""
+
+from __future__ import annotations
+
+import json
+
+from label_studio_sdk.label_interface import LabelInterface
+
+from tahqiq.card import label_tables
+from tahqiq.features import config_features
+from tahqiq.generate import drifted_files, export_schema
+from tahqiq.labels import load_labels
+from tahqiq.paths import ANNOTATIONS_DIR, EXPORT_SCHEMA_FILE, LABELING_CONFIG_FILE
+
+LABELS = load_labels()
+
+
+def test_generated_files_are_up_to_date():
+    assert drifted_files() == [], "run `tahqiq generate` and commit the result"
+
+
+def test_labeling_config_declares_every_label_and_attribute():
+    interface = LabelInterface(LABELING_CONFIG_FILE.read_text(encoding="utf-8"))
+    for layer in LABELS.layers.values():
+        assert interface.get_control(layer.name).labels == list(layer.labels)
+        for attr in layer.attributes.values():
+            control = interface.get_control(attr.name)
+            assert control.tag.lower() == attr.control
+            if attr.choices:
+                assert control.labels == list(attr.choices)
+    relations = LABELING_CONFIG_FILE.read_text(encoding="utf-8").split("<Relations>")[1].split("</Relations>")[0]
+    for name in LABELS.relations:
+        assert f'<Relation value="{name}"/>' in relations
+    assert "direction: rtl" in LABELING_CONFIG_FILE.read_text(encoding="utf-8")
+
+
+def test_label_studio_accepts_the_gold_under_the_generated_config():
+    interface = LabelInterface(LABELING_CONFIG_FILE.read_text(encoding="utf-8"))
+    for path in sorted(ANNOTATIONS_DIR.glob("*.json")):
+        for task in json.loads(path.read_text(encoding="utf-8")):
+            for annotation in task["annotations"]:
+                assert interface.validate_annotation({"result": annotation["result"]}), path.name
+
+
+def test_schema_enums_come_from_the_labels():
+    schema = json.loads(EXPORT_SCHEMA_FILE.read_text(encoding="utf-8"))
+    assert schema == export_schema(LABELS)
+    text = json.dumps(schema, ensure_ascii=False)
+    for layer in LABELS.layers.values():
+        for label in layer.labels:
+            assert f'"{label}"' in text
+
+
+def test_class_label_names_come_from_the_labels():
+    features = config_features(LABELS)
+    docs = features["documents"]
+    assert docs["entities"].feature["label"].names == list(LABELS.layers["entity"].labels)
+    for name, attr in LABELS.layers["number"].attributes.items():
+        if attr.choices:
+            assert docs["numbers"].feature[name].names == list(attr.choices)
+    for name, attr in LABELS.layers["claim"].attributes.items():
+        assert docs["claims"].feature[name].names == list(attr.choices)
+    assert docs["sentences"].feature["zone"].names == list(LABELS.zones)
+    bio = features["entities"]["ner_tags"].feature.names
+    assert bio[0] == "O" and len(bio) == 1 + 2 * len(LABELS.layers["entity"].labels)
+
+
+def test_card_label_tables_list_every_label():
+    tables = label_tables(LABELS)
+    for layer in LABELS.layers.values():
+        for label in layer.labels if layer.name == "entity" else layer.attributes:
+            assert f"`{label}`" in tables
+    for zone in LABELS.zones:
+        assert f"`{zone}`" in tables

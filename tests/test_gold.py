@@ -1,0 +1,86 @@
+"""The gold in annotations/: clean, complete for every numeric expression, and faithful to the brief's examples."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tahqiq.gold import gold_documents
+from tahqiq.labels import ENTITY, NUMBER
+from tahqiq.manifest import load_manifest
+from tahqiq.paths import ANNOTATIONS_DIR
+from tahqiq.validate import validate_paths
+
+DIGITS = re.compile(r"[0-9٠-٩]+(?:[.,][0-9٠-٩]+)*")
+DUALS = ("دولارين", "شهرين", "مركزين")
+NAMES_AND_DATES = {"PRODUCT", "DATE", "TIME"}
+
+
+@pytest.fixture(scope="module")
+def validation():
+    return validate_paths([ANNOTATIONS_DIR])
+
+
+@pytest.fixture(scope="module")
+def docs(validation):
+    return {d.doc_id: d for d in gold_documents(validation.tasks, manifest=load_manifest())}
+
+
+def test_gold_is_valid_and_covers_every_seed(validation, docs):
+    assert validation.report.issues == []
+    assert sorted(docs) == sorted(d.doc_id for d in load_manifest().documents)
+
+
+def test_every_digit_sequence_is_a_number_or_a_name_or_date(docs):
+    for doc in docs.values():
+        numbers = doc.layer(NUMBER)
+        names = [e for e in doc.layer(ENTITY) if e.label in NAMES_AND_DATES]
+        for match in DIGITS.finditer(doc.text):
+            inside = lambda r: r.start <= match.start() and match.end() <= r.end  # noqa: E731
+            in_number, in_name = any(map(inside, numbers)), any(map(inside, names))
+            assert in_number != in_name, f"{doc.doc_id}: {match.group()!r} at {match.start()}"
+
+
+def test_duals_are_numbers_with_value_two(docs):
+    found = 0
+    for doc in docs.values():
+        for dual in DUALS:
+            for match in re.finditer(dual, doc.text):
+                (region,) = [n for n in doc.layer(NUMBER) if n.start <= match.start() and match.end() <= n.end]
+                assert region.attrs["value"] == 2.0
+                found += 1
+    assert found >= 3
+
+
+def test_names_with_digits_are_products_not_numbers(docs):
+    for doc in docs.values():
+        for name in ("R1", "R2", "V3", "GPT-4o", "H800", "A100", "Ascend 910B"):
+            for match in re.finditer(re.escape(name), doc.text):
+                assert not any(n.start < match.end() and match.start() < n.end for n in doc.layer(NUMBER))
+                assert any(e.label == "PRODUCT" and e.start <= match.start() and match.end() <= e.end
+                           for e in doc.layer(ENTITY)), (doc.doc_id, name)
+
+
+@pytest.mark.parametrize("surface, value, unit, bound", [
+    ("589 مليار دولار", 589e9, "USD", "exact"),
+    ("نحو 2000 شريحة", 2000.0, "chip", "approximate"),
+    ("ما يزيد عن 16,000 شريحة", 16000.0, "chip", "lower"),
+    ("1.2 تريليون متغير", 1.2e12, "parameter", "exact"),
+])
+def test_brief_examples(docs, surface, value, unit, bound):
+    regions = [n for d in docs.values() for n in d.layer(NUMBER) if n.text == surface]
+    assert regions, surface
+    for region in regions:
+        assert (region.attrs.get("value"), region.attrs["unit"], region.attrs["bound"]) == (value, unit, bound)
+
+
+def test_double_annotated_documents_keep_both_passes_and_the_adjudication(validation):
+    passes = {}
+    for parsed in validation.tasks:
+        users = {a["completed_by"]: a["ground_truth"] for _, a, _ in parsed.annotations}
+        passes[parsed.task["data"]["doc_id"]] = users
+    double = [doc for doc, users in passes.items() if {1, 2} <= set(users)]
+    assert len(double) >= 2
+    for doc in double:
+        assert passes[doc] == {1: False, 2: False, 3: True}

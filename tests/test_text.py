@@ -1,0 +1,73 @@
+"""Sentences, zones, tokens and the reading of number surfaces, on the real seed texts."""
+
+from __future__ import annotations
+
+import pytest
+
+from tahqiq.manifest import load_manifest
+from tahqiq.quantities import stated_values
+from tahqiq.text import bio_tags, split_sentences, tokenize
+
+SEEDS = load_manifest().documents
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda d: d.doc_id)
+def test_sentences_follow_the_rules(seed):
+    text = seed.read_text()
+    sentences = split_sentences(text, seed.zones)
+    for s in sentences:
+        piece = text[s.start:s.end]
+        assert "\n" not in piece
+        assert piece == piece.strip()
+    starts = [s.start for s in sentences]
+    assert starts == sorted(starts)
+    covered = "".join(text[s.start:s.end] for s in sentences)
+    assert "".join(text.split()) == "".join(covered.split())
+
+
+def test_decimals_and_commas_do_not_split():
+    text = "تراجع أسهم إنفيديا 17% إلى 118.58 دولار، ومحو 600 مليار دولار. وقالت الشركة: نعم؟ نعم… لا"
+    pieces = [text[s.start:s.end] for s in split_sentences(text)]
+    assert pieces == ["تراجع أسهم إنفيديا 17% إلى 118.58 دولار، ومحو 600 مليار دولار.", "وقالت الشركة: نعم؟",
+                      "نعم…", "لا"]
+
+
+def test_zones_and_title_line_stay_whole():
+    seed = next(d for d in SEEDS if d.doc_id.startswith("002"))
+    text = seed.read_text()
+    first = split_sentences(text, seed.zones)[0]
+    assert first.zone == "title"
+    assert text[first.start:first.end] == text.split("\n")[0]  # `الصينية.. "ديب سيك"` does not split a title
+    zones = {s.zone for d in SEEDS for s in split_sentences(d.read_text(), d.zones)}
+    assert zones == {"title", "body", "byline", "dateline", "caption", "boilerplate", "duplicate"}
+
+
+def test_proclitics_become_their_own_tokens_before_entities():
+    text = "شركات مثل Meta وOpenAI بإنفيديا."
+    start = text.index("OpenAI")
+    spans = [(start, start + 6, "ORG"), (text.index("إنفيديا"), text.index("إنفيديا") + 7, "ORG")]
+    tokens = tokenize(text, cuts={e for s, t, _ in spans for e in (s, t)})
+    words = [text[s:e] for s, e in tokens]
+    assert words == ["شركات", "مثل", "Meta", "و", "OpenAI", "ب", "إنفيديا", "."]
+    assert bio_tags(tokens, spans) == ["O", "O", "O", "O", "B-ORG", "O", "B-ORG", "O"]
+
+
+def test_numbers_stay_single_tokens():
+    text = "يتطلب ما يزيد عن 16,000 شريحة و118.58 دولار."
+    assert [text[s:e] for s, e in tokenize(text)] == ["يتطلب", "ما", "يزيد", "عن", "16,000", "شريحة", "و118.58",
+                                                       "دولار", "."]
+
+
+@pytest.mark.parametrize("surface, value", [
+    ("589 مليار دولار", 589e9), ("نحو 2000 شريحة", 2000), ("ما يزيد عن 16,000 شريحة", 16000),
+    ("1.2 تريليون متغير", 1.2e12), ("294 ألف دولار", 294000), ("لم تتجاوز 6 ملايين دولار", 6e6),
+    ("تصل إلى 97.3%", 97.3), ("٣٫٥ مليار", 3.5e9), ("بين 3 مليارات و27 مليار معلمة", 27e9),
+    ("بين 3 مليارات و27 مليار معلمة", 3e9), ("20-40 مرة", 40),
+])
+def test_stated_values_read_digits_and_scale_words(surface, value):
+    assert value in stated_values(surface)
+
+
+def test_stated_values_reject_wrong_scale_and_words_only():
+    assert 589e6 not in stated_values("589 مليار دولار")
+    assert stated_values("دولارين") == set()
