@@ -54,8 +54,14 @@ def test_proclitics_become_their_own_tokens_before_entities():
 
 def test_numbers_stay_single_tokens():
     text = "يتطلب ما يزيد عن 16,000 شريحة و118.58 دولار."
-    assert [text[s:e] for s, e in tokenize(text)] == ["يتطلب", "ما", "يزيد", "عن", "16,000", "شريحة", "و118.58",
+    assert [text[s:e] for s, e in tokenize(text)] == ["يتطلب", "ما", "يزيد", "عن", "16,000", "شريحة", "و", "118.58",
                                                        "دولار", "."]
+
+
+def test_proclitics_before_the_article_split_without_any_entity():
+    text = "والصين بالذكاء للذكاء ولكن بكين وOpenAI"
+    assert [text[s:e] for s, e in tokenize(text)] == ["و", "الصين", "ب", "الذكاء", "للذكاء", "ولكن", "بكين", "و",
+                                                       "OpenAI"]
 
 
 @pytest.mark.parametrize("surface, value", [

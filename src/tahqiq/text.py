@@ -13,6 +13,9 @@ PROCLITICS = "وفبلك"
 _SENTENCE_END = re.compile(r"[.!?؟…]+(?=\s)")
 _PUNCT = set('.,،؛;:!?؟…"“”«»\'()[]{}')
 _TOKEN = re.compile(r"[^\s" + re.escape("".join(sorted(_PUNCT - {".", ","}))) + r"]+|\S")
+# A proclitic cluster (و/ف, then ب/ل/ك) before the article ال or a Latin-script or digit word: `والصين`, `بالذكاء`,
+# `وOpenAI`. Splitting these everywhere keeps most token boundaries independent of the gold entities.
+_PROCLITIC = re.compile(r"^(?:[وف][بلك]?|[بلك])(?=ال\w\w|[A-Za-z0-9])")
 
 
 @dataclass(frozen=True)
@@ -52,13 +55,15 @@ def split_sentences(text: str, zones: dict[int, str] | None = None) -> list[Sent
 def tokenize(text: str, *, cuts: set[int] = frozenset()) -> list[tuple[int, int]]:
     """Whitespace- and punctuation-separated tokens as (start, end), also cut at the given offsets.
 
-    The cuts are entity boundaries: a proclitic glued to an entity (`وOpenAI`, `بإنفيديا`) becomes its own token
-    so that BIO tags never put و ف ب ل ك inside an entity. Decimal points and thousands commas inside numbers stay
-    in the token (`118.58`, `16,000`)."""
+    Proclitics before ال or a Latin-script word are always split off (`والصين` → `و` `الصين`); the cuts are entity
+    boundaries, so that a proclitic glued to any entity (`بإنفيديا`) becomes its own token and BIO tags never put
+    و ف ب ل ك inside an entity. Decimal points and thousands commas inside numbers stay in the token (`118.58`)."""
     tokens = []
     for match in _TOKEN.finditer(text):
         start = match.start()
-        for cut in sorted(c for c in cuts if match.start() < c < match.end()):
+        clitic = _PROCLITIC.match(match.group())
+        inner = set(cuts) | ({start + clitic.end()} if clitic else set())
+        for cut in sorted(c for c in inner if match.start() < c < match.end()):
             tokens.append((start, cut))
             start = cut
         tokens.append((start, match.end()))
