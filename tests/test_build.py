@@ -129,3 +129,17 @@ def test_build_refuses_invalid_input_and_writes_nothing(built, fixture_manifest,
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".")]
+
+
+def test_the_real_gold_builds_and_loads(tmp_path):
+    from tahqiq.paths import ANNOTATIONS_DIR
+
+    out = tmp_path / "hub"
+    summary = build(annotations=[ANNOTATIONS_DIR], out=out)
+    assert summary.documents == {"train": ["000_d95377dd74b849ec", "001_5cf1961b90bbc695", "002_8d74ea292e70d4b2"],
+                                 "test": ["003_8fcc2d3a299a1784", "004_22cbe569029b1730"]}
+    docs = load_dataset(str(out), "documents", cache_dir=str(tmp_path / "cache"))
+    assert docs["train"].features == config_features(load_labels())["documents"]
+    assert sum(len(r["numbers"]) for split in docs.values() for r in split) >= 40
+    readme = (out / "README.md").read_text(encoding="utf-8")
+    assert "<!-- tahqiq:" not in readme and "Agreement between annotators 1 (A) and 2 (B)" in readme

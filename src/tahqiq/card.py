@@ -127,10 +127,10 @@ def example_rows(rows: dict[str, dict[str, list[dict]]]) -> str:
 
 
 def provenance_table(manifest: Manifest) -> str:
-    lines = ["| doc_id | split | title (from the text) | publisher named in the text | code points | sha256 |",
-             "|---|---|---|---|---|---|"]
+    lines = ["| doc_id | split | title (from the text) | publisher named in the text | rights | code points | sha256 |",
+             "|---|---|---|---|---|---|---|"]
     for doc in manifest.documents:
-        lines.append(f"| `{doc.doc_id}` | {doc.split} | {doc.title or '—'} | {doc.source or '—'} | "
+        lines.append(f"| `{doc.doc_id}` | {doc.split} | {doc.title or '—'} | {doc.source or '—'} | {doc.copyright} | "
                      f"{len(doc.read_text())} | `{doc.sha256[:16]}…` |")
     return "\n".join(lines) + f"\n\n{manifest.copyright}"
 

@@ -20,6 +20,7 @@ class SeedDoc:
     source: str | None
     language: str
     split: str
+    copyright: str
     zones: dict[int, str]  # line number -> zone, for lines that are not body
     path: Path
 
@@ -57,6 +58,7 @@ def load_manifest(path: Path = MANIFEST_FILE) -> Manifest:
         docs.append(SeedDoc(
             doc_id=entry["doc_id"], sha256=entry["sha256"], title=entry.get("title"), source=entry.get("source"),
             language=entry.get("language", "ar"), split=entry["split"], zones=zones,
+            copyright=entry.get("copyright") or raw.get("copyright", ""),
             path=path.parent / f"{entry['doc_id']}.txt",
         ))
     return Manifest(path=path, copyright=" ".join(str(raw.get("copyright", "")).split()), documents=tuple(docs))
