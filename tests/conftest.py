@@ -9,6 +9,8 @@ import pytest
 
 from tahqiq.manifest import Manifest, load_manifest
 
+pytest_plugins = ["hub_fixtures"]
+
 TESTS = Path(__file__).resolve().parent
 FIXTURES = TESTS / "fixtures"
 CASES = TESTS / "cases"

@@ -62,7 +62,7 @@ def test_cohen_kappa_matches_hand_computation():
 
 
 def test_agreement_command_on_the_gold():
-    run = subprocess.run([sys.executable, "-m", "tahqiq.cli", "agreement", "--format", "json"],
+    run = subprocess.run([sys.executable, "-m", "tahqiq", "agreement", "--format", "json"],
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     report = json.loads(run.stdout)

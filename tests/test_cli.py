@@ -11,7 +11,7 @@ from tahqiq.paths import ROOT
 
 
 def tahqiq(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "tahqiq.cli", *args], capture_output=True, text=True, cwd=ROOT)
+    return subprocess.run([sys.executable, "-m", "tahqiq", *args], capture_output=True, text=True, cwd=ROOT)
 
 
 def test_validate_gold_is_clean():

@@ -21,13 +21,18 @@ from tahqiq.gold import GoldDocument, gold_documents
 from tahqiq.issues import Report
 from tahqiq.labels import LabelSet, load_labels
 from tahqiq.manifest import Manifest, load_manifest
-from tahqiq.paths import DATA_LICENSE_FILE, EXPORT_SCHEMA_FILE, LABELING_CONFIG_FILE, LABELS_FILE
+from tahqiq.paths import (
+    DATA_LICENSE_FILE,
+    EXPORT_SCHEMA_FILE,
+    HUB_ANNOTATIONS_FOLDER,
+    LABELING_CONFIG_FILE,
+    LABELS_FILE,
+)
 from tahqiq.rows import document_row, sentence_rows
 from tahqiq.store import write_task
 from tahqiq.validate import validate_paths
 
 SCHEMA_FILES = (LABELS_FILE, EXPORT_SCHEMA_FILE, LABELING_CONFIG_FILE)
-ANNOTATIONS_FOLDER = "annotations"  # Label Studio exports inside the built repo
 FIRST_PASS, SECOND_PASS = 1, 2  # completed_by ids of the two independent annotation passes
 
 
@@ -115,7 +120,7 @@ def build(
             shutil.copyfile(source, staging / "schema" / source.name)
         attribute_order = list(labels.attributes)
         for parsed in validation.tasks:  # the Label Studio tasks themselves, so the repo can be reopened
-            write_task(staging / ANNOTATIONS_FOLDER, parsed.task, attribute_order=attribute_order)
+            write_task(staging / HUB_ANNOTATIONS_FOLDER, parsed.task, attribute_order=attribute_order)
         counts = {c: {s: len(rows[c][s]) for s in splits} for c in CONFIGS}
         atomic_write_text(staging / "README.md", render_card(
             labels=labels, manifest=manifest, features=features, rows=rows, row_counts=counts, sizes=sizes,

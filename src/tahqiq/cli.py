@@ -113,9 +113,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "json", "markdown"], default="text")
     p.set_defaults(func=cmd_agreement)
 
+    from tahqiq.publish import register as register_publish
     from tahqiq.studio.cli import register as register_studio
 
     register_studio(sub)
+    register_publish(sub)
     return top
 
 
@@ -131,5 +133,3 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-if __name__ == "__main__":
-    sys.exit(main())

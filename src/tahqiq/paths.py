@@ -15,4 +15,5 @@ ANNOTATIONS_DIR = ROOT / "annotations"
 CARD_PROSE_FILE = ROOT / "dataset_card.md"
 CHECKS_DOC_FILE = ROOT / "docs" / "checks.md"
 DIST_HUB_DIR = ROOT / "dist" / "hub"
+HUB_ANNOTATIONS_FOLDER = "annotations"  # where a built repo carries its Label Studio exports
 DATA_LICENSE_FILE = ROOT / "LICENSE-DATA.md"

@@ -1,0 +1,97 @@
+"""Reopen a published dataset for correction: its Label Studio tasks, from a built folder or a Hub repo.
+
+Every published repo carries `annotations/` (the Label Studio exports the data was built from) and `schema/` (the
+label definitions, JSON Schema and labeling config), so a correction cycle needs neither the original annotations/
+folder nor the machine that built it. The tasks are validated before they are handed out: against the repo's own
+schema files where it has them, and against the project's seed manifest, since a corrected export is rebuilt from
+those seeds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx2
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+from huggingface_hub import constants, snapshot_download
+from huggingface_hub.errors import (
+    HfHubHTTPError,
+    LocalEntryNotFoundError,
+    OfflineModeIsEnabled,
+    RepositoryNotFoundError,
+    RevisionNotFoundError,
+)
+
+from tahqiq.paths import HUB_ANNOTATIONS_FOLDER as ANNOTATIONS_FOLDER
+from tahqiq.hubrepo import EXPORT_SCHEMA_IN_REPO, LABELS_IN_REPO, REPO_TYPE, SCHEMA_FOLDER, repo_id_problem
+from tahqiq.labels import load_labels
+from tahqiq.render import render_text
+from tahqiq.validate import export_files, validate_paths
+
+
+
+class PublishedDataError(Exception):
+    """The published dataset cannot be found, fetched, or handed out as valid Label Studio tasks."""
+
+
+def fetch_repo(*, source: str, revision: str | None = None) -> Path:
+    """A local folder as it is, or OWNER/NAME downloaded from the Hub (HF_ENDPOINT honoured): only annotations/ and
+    schema/, which is all a reopen needs."""
+    if Path(source).is_dir():
+        if revision is not None:
+            raise PublishedDataError(f"{source} is a local folder, which has no revisions: a revision goes with "
+                                     "OWNER/NAME only")
+        return Path(source)
+    if repo_id_problem(source) is not None:
+        raise PublishedDataError(f"{source!r} is neither a folder nor a Hub repo id of the form OWNER/NAME")
+    where = f"{source}{'@' + revision if revision else ''} on {constants.ENDPOINT}"
+    try:
+        return Path(snapshot_download(source, repo_type=REPO_TYPE, revision=revision,
+                                      allow_patterns=[f"{ANNOTATIONS_FOLDER}/*", f"{SCHEMA_FOLDER}/*"]))
+    except RevisionNotFoundError:
+        raise PublishedDataError(f"no revision {revision!r} in {source} on {constants.ENDPOINT}") from None
+    except RepositoryNotFoundError:
+        raise PublishedDataError(f"no dataset {where} (or it is private: log in with `hf auth login` or set "
+                                 f"HF_TOKEN); no local folder {source} either") from None
+    except HfHubHTTPError as err:
+        raise PublishedDataError(f"the Hub answered {err.response.status_code} for {where}") from None
+    except (LocalEntryNotFoundError, OfflineModeIsEnabled, httpx2.TransportError):
+        raise PublishedDataError(f"cannot reach the Hub for {where}, and no complete copy is cached") from None
+
+
+def _repo_schema_problems(files: list[Path], schema_file: Path) -> list[str]:
+    """L1 against the repo's own JSON Schema (validate_paths checks the project's)."""
+    schema = json.loads(schema_file.read_text(encoding="utf-8"))
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as err:
+        return [f"{EXPORT_SCHEMA_IN_REPO} is not a valid JSON Schema: {err.message}"]
+    check = Draft202012Validator(schema)
+    problems = []
+    for path in files:
+        for error in check.iter_errors(json.loads(path.read_text(encoding="utf-8"))):
+            location = "/".join(map(str, error.absolute_path))
+            problems.append(f"{path.name} /{location}: {error.message} (against {EXPORT_SCHEMA_IN_REPO})")
+    return problems
+
+
+def load_published_tasks(*, source: str, revision: str | None = None) -> list[dict]:
+    """The Label Studio tasks of a published dataset, in the order of its annotations/ files; raises
+    PublishedDataError when they cannot be fetched or do not validate."""
+    repo = fetch_repo(source=source, revision=revision)
+    folder = repo / ANNOTATIONS_FOLDER
+    files = export_files([folder]) if folder.is_dir() else []
+    if not files:
+        raise PublishedDataError(f"{source} has no {ANNOTATIONS_FOLDER}/*.json: it was not built by tahqiq build, "
+                                 "so it cannot be reopened")
+    labels_file = repo / LABELS_IN_REPO
+    validation = validate_paths(files, labels=load_labels(labels_file) if labels_file.is_file() else None)
+    if not validation.report.ok:
+        raise PublishedDataError(f"the annotations of {source} do not validate:\n{render_text(validation.report)}")
+    if (repo / EXPORT_SCHEMA_IN_REPO).is_file():
+        problems = _repo_schema_problems(files, repo / EXPORT_SCHEMA_IN_REPO)
+        if problems:
+            raise PublishedDataError(f"the annotations of {source} do not match their own schema:\n"
+                                     + "\n".join(problems))
+    return [task for path in files for task in validation.files[path]]
