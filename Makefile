@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: dataset test install studio-install bench generate clean
+.PHONY: dataset test install studio-install bench generate lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,9 @@ test: $(STAMP) studio-install
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_validate.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests scripts
 
 generate: $(STAMP)
 	$(BIN)/tahqiq generate

@@ -65,8 +65,9 @@ def make_fixture() -> list[dict]:
         text, items = cut(doc_id, first, last)
         (seeds / f"{fx_id}.txt").write_bytes(text.encode("utf-8"))
         sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        manifest["documents"].append({"doc_id": fx_id, "sha256": sha, "title": text.split("\n")[0] if "title" in zones else None,
-                                      "source": None, "language": "ar", "split": split, "zones": zones})
+        title = text.split("\n")[0] if "title" in zones else None
+        manifest["documents"].append({"doc_id": fx_id, "sha256": sha, "title": title, "source": None,
+                                      "language": "ar", "split": split, "zones": zones})
         tasks.append({"id": number, "data": {"doc_id": fx_id, "text": text}, "meta": {"sha256": sha},
                       "annotations": [{"id": number * 10 + 1, "completed_by": 1, "ground_truth": True,
                                        "was_cancelled": False, "result": items}]})

@@ -9,7 +9,7 @@ import pytest
 
 from tahqiq.manifest import Manifest, load_manifest
 
-pytest_plugins = ["hub_fixtures"]
+pytest_plugins = ["hub_fixtures", "studio_fixtures"]
 
 TESTS = Path(__file__).resolve().parent
 FIXTURES = TESTS / "fixtures"

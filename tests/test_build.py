@@ -11,10 +11,11 @@ from datasets import Features, load_dataset
 from datasets.info import DatasetInfosDict
 from huggingface_hub import DatasetCardData
 
-from conftest import CASES
 from tahqiq.build import BuildRefused, build, data_path
 from tahqiq.features import CONFIGS, DEFAULT_CONFIG, config_features
 from tahqiq.labels import load_labels
+
+from conftest import CASES
 
 SPAN_LISTS = ("entities", "numbers", "claims")
 
@@ -102,11 +103,11 @@ def test_bio_tags_keep_proclitics_outside(loaded):
         tags = [names[t] for t in row["ner_tags"]]
         assert len(tags) == len(row["tokens"])
         entity_texts = [e["text"] for e in row["entities"]]
-        for token, tag in zip(row["tokens"], tags):
+        for token, tag in zip(row["tokens"], tags, strict=True):
             if tag.startswith("B-"):  # an entity's first token is the start of an entity's text, no proclitic
                 seen_b += 1
                 assert any(text.startswith(token) for text in entity_texts)
-        for prev, tag in zip(["O", *tags], tags):
+        for prev, tag in zip(["O", *tags], tags, strict=False):
             if tag.startswith("I-"):
                 assert prev[2:] == tag[2:]
     assert seen_b > 5

@@ -6,9 +6,10 @@ import json
 
 import pytest
 
-from conftest import CASES
 from tahqiq.issues import CATALOGUE
 from tahqiq.validate import validate_paths
+
+from conftest import CASES
 
 CASE_DIRS = sorted(p for p in CASES.iterdir() if p.is_dir())
 

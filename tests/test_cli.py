@@ -6,8 +6,9 @@ import json
 import subprocess
 import sys
 
-from conftest import CASES
 from tahqiq.paths import ROOT
+
+from conftest import CASES
 
 
 def tahqiq(*args: str) -> subprocess.CompletedProcess:

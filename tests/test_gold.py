@@ -37,8 +37,9 @@ def test_every_digit_sequence_is_a_number_or_a_name_or_date(docs):
         numbers = doc.layer(NUMBER)
         names = [e for e in doc.layer(ENTITY) if e.label in NAMES_AND_DATES]
         for match in DIGITS.finditer(doc.text):
-            inside = lambda r: r.start <= match.start() and match.end() <= r.end  # noqa: E731
-            in_number, in_name = any(map(inside, numbers)), any(map(inside, names))
+            start, end = match.span()
+            in_number = any(r.start <= start and end <= r.end for r in numbers)
+            in_name = any(r.start <= start and end <= r.end for r in names)
             assert in_number != in_name, f"{doc.doc_id}: {match.group()!r} at {match.start()}"
 
 

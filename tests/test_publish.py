@@ -18,11 +18,12 @@ import yaml
 from huggingface_hub import DatasetCard
 from huggingface_hub.utils import hf_raise_for_status
 
-from hub_fixtures import free_port, hub_env, run_tahqiq
 from tahqiq import __version__
 from tahqiq.hubrepo import verify_repo
 from tahqiq.paths import ANNOTATIONS_DIR, ROOT
 from tahqiq.publish import hub_error_message
+
+from hub_fixtures import free_port, hub_env, run_tahqiq
 
 PLAN_LINE = re.compile(r"^\s+(\d+)\s+([0-9a-f]{64})\s+(\S.*)$")
 FAKE_TOKEN = "hf_tahqiqTestTokenNeverPrinted0123456789"

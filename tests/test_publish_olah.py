@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from hub_fixtures import hub_env, run_tahqiq
 from tahqiq.features import CONFIGS, config_features
 from tahqiq.labels import load_labels
+
+from hub_fixtures import hub_env, run_tahqiq
 
 REPO_ID = "tahqiq-tests/tahqiq"
 LOAD = """

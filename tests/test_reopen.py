@@ -10,9 +10,10 @@ import sys
 
 import pytest
 
-from hub_fixtures import hub_env
 from tahqiq.paths import ANNOTATIONS_DIR
 from tahqiq.reopen import PublishedDataError, load_published_tasks
+
+from hub_fixtures import hub_env
 
 REPO_ID = "tahqiq-tests/reopen"
 REOPEN = """

@@ -18,7 +18,7 @@ from tahqiq.atomic import atomic_write_text, replace_dir
 from tahqiq.card import render_card
 from tahqiq.features import CONFIGS, config_features
 from tahqiq.gold import GoldDocument, gold_documents
-from tahqiq.issues import Report
+from tahqiq.issues import Refused
 from tahqiq.labels import LabelSet, load_labels
 from tahqiq.manifest import Manifest, load_manifest
 from tahqiq.paths import (
@@ -36,12 +36,8 @@ SCHEMA_FILES = (LABELS_FILE, EXPORT_SCHEMA_FILE, LABELING_CONFIG_FILE)
 FIRST_PASS, SECOND_PASS = 1, 2  # completed_by ids of the two independent annotation passes
 
 
-class BuildRefused(Exception):
+class BuildRefused(Refused):
     """Validation found errors; nothing was written."""
-
-    def __init__(self, report: Report):
-        super().__init__(f"{len(report.errors)} validation error(s)")
-        self.report = report
 
 
 @dataclass
@@ -141,7 +137,10 @@ def build(
 def write_parquet(rows: list[dict], features: Features, path: Path) -> int:
     """Write one Parquet file with the HF features in its schema metadata; returns the Arrow size in bytes."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    dataset = Dataset.from_list(rows, features=features)
+    if rows:
+        dataset = Dataset.from_list(rows, features=features)
+    else:  # a split whose documents are not annotated yet
+        dataset = Dataset.from_dict({name: [] for name in features}, features=features)
     quiet = not datasets.utils.logging.is_progress_bar_enabled()
     datasets.disable_progress_bars()
     try:

@@ -113,9 +113,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "json", "markdown"], default="text")
     p.set_defaults(func=cmd_agreement)
 
+    from tahqiq.evaluate import register as register_evaluate
     from tahqiq.publish import register as register_publish
     from tahqiq.studio.cli import register as register_studio
 
+    register_evaluate(sub)
     register_studio(sub)
     register_publish(sub)
     return top

@@ -165,6 +165,14 @@ class Report:
         return not self.errors
 
 
+class Refused(Exception):
+    """Work refused because validation found errors; the report says which. Nothing was written or sent."""
+
+    def __init__(self, report: Report):
+        super().__init__(f"{len(report.errors)} validation error(s)")
+        self.report = report
+
+
 def pointer(*parts: object) -> str:
     """An RFC 6901 JSON pointer from path parts."""
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)

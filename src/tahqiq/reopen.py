@@ -12,8 +12,6 @@ import json
 from pathlib import Path
 
 import httpx2
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError
 from huggingface_hub import constants, snapshot_download
 from huggingface_hub.errors import (
     HfHubHTTPError,
@@ -22,13 +20,14 @@ from huggingface_hub.errors import (
     RepositoryNotFoundError,
     RevisionNotFoundError,
 )
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
 
-from tahqiq.paths import HUB_ANNOTATIONS_FOLDER as ANNOTATIONS_FOLDER
 from tahqiq.hubrepo import EXPORT_SCHEMA_IN_REPO, LABELS_IN_REPO, REPO_TYPE, SCHEMA_FOLDER, repo_id_problem
 from tahqiq.labels import load_labels
+from tahqiq.paths import HUB_ANNOTATIONS_FOLDER as ANNOTATIONS_FOLDER
 from tahqiq.render import render_text
 from tahqiq.validate import export_files, validate_paths
-
 
 
 class PublishedDataError(Exception):

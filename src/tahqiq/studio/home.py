@@ -92,22 +92,28 @@ def write_private(path: Path, text: str) -> None:
         raise
 
 
-def load_credentials(home: StudioHome, *, create: bool = False) -> Credentials | None:
-    """Token and password from the environment when set, else from the 0600 credentials file (made on demand)."""
-    stored: dict = {}
-    if home.credentials_file.exists():
-        stored = json.loads(home.credentials_file.read_text(encoding="utf-8"))
-    elif not create:
-        return None
-    creds = Credentials(
-        username=stored.get("username", DEFAULT_USERNAME),
-        password=os.environ.get(PASSWORD_ENV) or stored.get("password") or secrets.token_urlsafe(12),
-        token=os.environ.get(TOKEN_ENV) or stored.get("token") or secrets.token_hex(20),
-    )
+def load_credentials(home: StudioHome) -> Credentials | None:
+    """Token and password from the environment when set, else from the 0600 credentials file; None before the
+    first `up`."""
     if not home.credentials_file.exists():
-        home.ensure_root()
-        write_private(home.credentials_file, json.dumps(
-            {"username": creds.username, "password": creds.password, "token": creds.token}, indent=1) + "\n")
+        return None
+    stored = json.loads(home.credentials_file.read_text(encoding="utf-8"))
+    return Credentials(username=stored["username"], password=os.environ.get(PASSWORD_ENV) or stored["password"],
+                       token=os.environ.get(TOKEN_ENV) or stored["token"])
+
+
+def ensure_credentials(home: StudioHome) -> Credentials:
+    """The session's credentials, made on first use (random unless given in the environment) and kept in a
+    0600 file: Label Studio takes them only when it creates its data dir."""
+    creds = load_credentials(home)
+    if creds is not None:
+        return creds
+    creds = Credentials(username=DEFAULT_USERNAME,
+                        password=os.environ.get(PASSWORD_ENV) or secrets.token_urlsafe(12),
+                        token=os.environ.get(TOKEN_ENV) or secrets.token_hex(20))
+    home.ensure_root()
+    write_private(home.credentials_file, json.dumps(
+        {"username": creds.username, "password": creds.password, "token": creds.token}, indent=1) + "\n")
     return creds
 
 

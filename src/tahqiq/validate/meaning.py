@@ -77,7 +77,7 @@ def check_number(region: Region, where: Where) -> Iterator[Issue]:
 
 def check_overlaps(regions: list[Region], where: Where) -> Iterator[Issue]:
     numbers = sorted((r for r in regions if r.layer == NUMBER), key=lambda r: (r.start, r.end))
-    for before, after in zip(numbers, numbers[1:]):
+    for before, after in zip(numbers, numbers[1:], strict=False):
         if after.start < before.end:
             yield where.issue("number-overlap", f"{after.text!r} overlaps {before.text!r} (region {before.id})",
                               after.pointer, after.id)

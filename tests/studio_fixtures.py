@@ -1,0 +1,41 @@
+"""pytest plugin: one real Label Studio server for the whole test session (no mocks).
+
+The server comes from the repository's `.studio/venv` (`make test` installs it first through `tahqiq studio
+install`; the fixture installs it itself when it is missing), listens on a free loopback port and keeps its SQLite
+data in a fresh temporary session folder. It is stopped by its PID in teardown, also when tests fail. Tests reach
+it through the session folder (`studio_home`), never through a cached URL, because one test restarts it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from label_studio_sdk import LabelStudio
+
+from tahqiq.studio.home import StudioHome, load_credentials
+from tahqiq.studio.server import down, install, running_session, up
+
+
+@pytest.fixture(scope="session")
+def studio_home(tmp_path_factory: pytest.TempPathFactory):
+    """The session folder of a running Label Studio; teardown stops it by PID."""
+    home = StudioHome(root=tmp_path_factory.mktemp("studio"))
+    install(home=home, progress=False)
+    try:
+        up(home=home, progress=False)
+        yield home
+    finally:
+        down(home=home)
+
+
+@pytest.fixture
+def studio_client(studio_home: StudioHome) -> LabelStudio:
+    """An SDK client for direct API calls, the way the Label Studio web UI would make them."""
+    session = running_session(studio_home)
+    assert session is not None, "the session's Label Studio is not running"
+    return LabelStudio(base_url=session.url, api_key=load_credentials(studio_home).token)
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` with its bytes, to prove a folder was left byte-identical."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
