@@ -8,7 +8,6 @@ those seeds."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import httpx2
@@ -20,11 +19,11 @@ from huggingface_hub.errors import (
     RepositoryNotFoundError,
     RevisionNotFoundError,
 )
-from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
 from tahqiq.hubrepo import EXPORT_SCHEMA_IN_REPO, LABELS_IN_REPO, REPO_TYPE, SCHEMA_FOLDER, repo_id_problem
 from tahqiq.labels import load_labels
+from tahqiq.paths import EXPORT_SCHEMA_FILE
 from tahqiq.paths import HUB_ANNOTATIONS_FOLDER as ANNOTATIONS_FOLDER
 from tahqiq.render import render_text
 from tahqiq.validate import export_files, validate_paths
@@ -59,22 +58,6 @@ def fetch_repo(*, source: str, revision: str | None = None) -> Path:
         raise PublishedDataError(f"cannot reach the Hub for {where}, and no complete copy is cached") from None
 
 
-def _repo_schema_problems(files: list[Path], schema_file: Path) -> list[str]:
-    """L1 against the repo's own JSON Schema (validate_paths checks the project's)."""
-    schema = json.loads(schema_file.read_text(encoding="utf-8"))
-    try:
-        Draft202012Validator.check_schema(schema)
-    except SchemaError as err:
-        return [f"{EXPORT_SCHEMA_IN_REPO} is not a valid JSON Schema: {err.message}"]
-    check = Draft202012Validator(schema)
-    problems = []
-    for path in files:
-        for error in check.iter_errors(json.loads(path.read_text(encoding="utf-8"))):
-            location = "/".join(map(str, error.absolute_path))
-            problems.append(f"{path.name} /{location}: {error.message} (against {EXPORT_SCHEMA_IN_REPO})")
-    return problems
-
-
 def load_published_tasks(*, source: str, revision: str | None = None) -> list[dict]:
     """The Label Studio tasks of a published dataset, in the order of its annotations/ files; raises
     PublishedDataError when they cannot be fetched or do not validate."""
@@ -84,13 +67,13 @@ def load_published_tasks(*, source: str, revision: str | None = None) -> list[di
     if not files:
         raise PublishedDataError(f"{source} has no {ANNOTATIONS_FOLDER}/*.json: it was not built by tahqiq build, "
                                  "so it cannot be reopened")
-    labels_file = repo / LABELS_IN_REPO
-    validation = validate_paths(files, labels=load_labels(labels_file) if labels_file.is_file() else None)
+    labels_file, schema_file = repo / LABELS_IN_REPO, repo / EXPORT_SCHEMA_IN_REPO
+    try:
+        validation = validate_paths(files, labels=load_labels(labels_file) if labels_file.is_file() else None,
+                                    schema_file=schema_file if schema_file.is_file() else EXPORT_SCHEMA_FILE)
+    except (SchemaError, ValueError) as err:
+        raise PublishedDataError(f"{source} carries a broken {SCHEMA_FOLDER}/ ({err}); it cannot be reopened") \
+            from None
     if not validation.report.ok:
         raise PublishedDataError(f"the annotations of {source} do not validate:\n{render_text(validation.report)}")
-    if (repo / EXPORT_SCHEMA_IN_REPO).is_file():
-        problems = _repo_schema_problems(files, repo / EXPORT_SCHEMA_IN_REPO)
-        if problems:
-            raise PublishedDataError(f"the annotations of {source} do not match their own schema:\n"
-                                     + "\n".join(problems))
     return [task for path in files for task in validation.files[path]]

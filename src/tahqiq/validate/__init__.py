@@ -11,6 +11,7 @@ from pathlib import Path
 from tahqiq.issues import Report, Severity
 from tahqiq.labels import LabelSet, load_labels
 from tahqiq.manifest import Manifest, load_manifest
+from tahqiq.paths import EXPORT_SCHEMA_FILE
 from tahqiq.validate.meaning import check_meaning
 from tahqiq.validate.schema import load_json, schema_errors
 from tahqiq.validate.structure import ParsedTask, TaskIndex, check_structure, parse_task
@@ -32,9 +33,11 @@ def export_files(paths: Iterable[Path]) -> list[Path]:
 
 
 def validate_paths(
-    paths: Iterable[Path], *, manifest: Manifest | None = None, labels: LabelSet | None = None
+    paths: Iterable[Path], *, manifest: Manifest | None = None, labels: LabelSet | None = None,
+    schema_file: Path = EXPORT_SCHEMA_FILE,
 ) -> Validation:
-    """Validate Label Studio export files against the schema and the checks a schema cannot express."""
+    """Validate Label Studio export files against the schema and the checks a schema cannot express.
+    `labels` and `schema_file` default to the project's; a published repo is checked against its own."""
     labels = labels or load_labels()
     manifest = manifest or load_manifest()
     result = Validation(report=Report())
@@ -47,7 +50,7 @@ def validate_paths(
         report.extend(issues)
         if data is None:
             continue
-        bad_tasks, issues = schema_errors(data, file=name)
+        bad_tasks, issues = schema_errors(data, file=name, schema_file=schema_file)
         report.extend(issues)
         if not isinstance(data, list):
             continue

@@ -26,14 +26,14 @@ def _schema(path: Path = EXPORT_SCHEMA_FILE) -> dict:
 
 
 @cache
-def validator() -> Draft202012Validator:
-    return Draft202012Validator(_schema())
+def validator(path: Path = EXPORT_SCHEMA_FILE) -> Draft202012Validator:
+    return Draft202012Validator(_schema(path))
 
 
 @cache
-def task_screen() -> jsonschema_rs.Draft202012Validator:
+def task_screen(path: Path = EXPORT_SCHEMA_FILE) -> jsonschema_rs.Draft202012Validator:
     """A fast validator of one task (the schema's task definition, with the schema's $defs)."""
-    schema = _schema()
+    schema = _schema(path)
     return jsonschema_rs.Draft202012Validator({"$defs": schema["$defs"], "$ref": "#/$defs/task"})
 
 
@@ -88,13 +88,13 @@ def _leaf_errors(errors) -> Iterator:
             yield error
 
 
-def schema_errors(data: Any, *, file: str) -> tuple[set[int], list[Issue]]:
+def schema_errors(data: Any, *, file: str, schema_file: Path = EXPORT_SCHEMA_FILE) -> tuple[set[int], list[Issue]]:
     """Schema issues, and the indices of the tasks they fall in (those tasks are not checked further)."""
     bad: set[int] = set()
     issues = []
-    screen = task_screen()
+    screen = task_screen(schema_file)
     clean = isinstance(data, list) and all(screen.is_valid(task) for task in data)
-    errors = [] if clean else list(validator().iter_errors(data))
+    errors = [] if clean else list(validator(schema_file).iter_errors(data))
     for error in sorted(_leaf_errors(errors), key=lambda e: list(map(str, e.absolute_path))):
         path = list(error.absolute_path)
         if path and isinstance(path[0], int):
