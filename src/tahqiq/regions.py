@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tahqiq.issues import Issue, make_issue, pointer
+from tahqiq.issues import Issue, make_issue
 from tahqiq.labels import LabelSet
 
 
@@ -68,7 +68,7 @@ def parse_annotation(result: list[dict], *, labels: LabelSet, where: Where, base
     issues: list[Issue] = []
     attr_items, relation_items = [], []
     for index, item in enumerate(result):
-        ptr = f"{base}{pointer(index)}"
+        ptr = f"{base}/{index}"
         if item["type"] == "relation":
             relation_items.append((ptr, item))
         elif item["from_name"] in labels.layers:
