@@ -188,6 +188,9 @@ def cases(base: list[dict]) -> dict[str, tuple[object, list[list[str]]]]:
     case("relation-dangling", lambda t: t[0]["annotations"][0]["result"][i_relation].update(to_id="nope"),
          [["relation-dangling", R(0, i_relation, "to_id")]])
 
+    case("relation-duplicate", lambda t: t[0]["annotations"][0]["result"].append(copy.deepcopy(a[i_relation])),
+         [["relation-duplicate", R(0, n_a)]])
+
     def wrong_rel(t):
         rel = t[0]["annotations"][0]["result"][i_relation]
         rel.update(labels=["has_number"], to_id=a[i_deepseek]["id"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from xml.etree import ElementTree
 
 from label_studio_sdk.label_interface import LabelInterface
 
@@ -28,10 +29,26 @@ def test_labeling_config_declares_every_label_and_attribute():
             assert control.tag.lower() == attr.control
             if attr.choices:
                 assert control.labels == list(attr.choices)
-    relations = LABELING_CONFIG_FILE.read_text(encoding="utf-8").split("<Relations>")[1].split("</Relations>")[0]
+    relations = LABELING_CONFIG_FILE.read_text(encoding="utf-8").split("<Relations")[1].split("</Relations>")[0]
     for name in LABELS.relations:
         assert f'<Relation value="{name}"/>' in relations
     assert "direction: rtl" in LABELING_CONFIG_FILE.read_text(encoding="utf-8")
+
+
+def test_attribute_controls_carry_their_own_visibility_condition():
+    """Label Studio 1.23 enforces `required` on every region unless the control itself names the region it is for;
+    without this no annotation holding an entity could be submitted."""
+    root = ElementTree.fromstring(LABELING_CONFIG_FILE.read_text(encoding="utf-8"))
+    controls = {el.get("name"): el for el in root.iter() if el.get("perRegion") == "true"}
+    assert set(controls) == set(LABELS.attributes)
+    for name, attr in LABELS.attributes.items():
+        control = controls[name]
+        (span_label,) = LABELS.layers[attr.layer].span_labels
+        assert (control.get("visibleWhen"), control.get("whenTagName"), control.get("whenLabelValue")) == (
+            "region-selected", attr.layer, span_label)
+        assert (control.get("required") == "true") == attr.required
+    (relations,) = root.iter("Relations")
+    assert relations.get("choice") == "multiple"  # about + source on one claim → entity pair is one relation
 
 
 def test_label_studio_accepts_the_gold_under_the_generated_config():

@@ -75,7 +75,8 @@ def export_schema(labels: LabelSet) -> dict:
             "to_id": {"type": "string", "minLength": 1},
             "type": {"const": "relation"},
             "direction": {"enum": ["right", "left", "bi"]},
-            "labels": _one_of_enum(labels.relations),
+            "labels": {"type": "array", "minItems": 1, "uniqueItems": True,
+                       "items": {"type": "string", "enum": list(labels.relations)}},
         },
     }
     return {
@@ -120,44 +121,61 @@ def export_schema(labels: LabelSet) -> dict:
     }
 
 
+# Span colours: distinct ones for entities; numbers stand out; claims stay pale so entities inside them stay visible.
+_LAYER_COLOURS = {"number": "#ffe119", "claim": "#d0d0d0"}
+
+
+def _attribute_controls(layer, span_label: str) -> list[str]:
+    """Per-region controls, each shown (and required) only for regions of its own layer: Label Studio 1.23 checks
+    `required` on every region unless the control itself carries the visibility condition."""
+    when = f'visibleWhen="region-selected" whenTagName="{layer.name}" whenLabelValue="{span_label}"'
+    lines = [f'      <View {when}>']
+    for attr in layer.attributes.values():
+        lines.append(f"        <Header size=\"6\" value={quoteattr(attr.name)}/>")
+        common = f'name="{attr.name}" toName="{TEXT_NAME}" perRegion="true" {when}'
+        required = ' required="true"' if attr.required else ""
+        hint = f" hint={quoteattr(attr.description)}"
+        if attr.control == "number":
+            lines.append(f'        <Number {common} step="any"{required}{hint}/>')
+        elif attr.control == "textarea":
+            lines.append(f'        <TextArea {common} maxSubmissions="1" editable="true" rows="1"{required}{hint}/>')
+        else:
+            lines.append(f'        <Choices {common} choice="single-radio" showInline="true"{required}{hint}>')
+            lines += [f'          <Choice value="{c}"/>' for c in attr.choices]
+            lines.append("        </Choices>")
+    lines.append("      </View>")
+    return lines
+
+
 def labeling_config(labels: LabelSet) -> str:
-    """The Label Studio labeling config: RTL text, one <Labels> per layer, per-region attributes, relations."""
+    """The Label Studio labeling config: the RTL text on the left, labels, relations and the per-region attributes
+    of the selected region in a column beside it."""
     colours = iter(_PALETTE)
     lines = [
         "<!-- Generated from schema/labels.yaml by `tahqiq generate`; do not edit. -->",
         "<View>",
-        '  <View style="direction: rtl; text-align: right; font-size: 1.15em; line-height: 1.9">',
-        f'    <Text name="{TEXT_NAME}" value="$text" granularity="symbol"/>',
-        "  </View>",
+        '  <View style="display: flex; align-items: flex-start; gap: 1.5em">',
+        '    <View style="flex: 1 1 64%; min-width: 0; direction: rtl; text-align: right; font-size: 1.15em; '
+        'line-height: 1.9">',
+        f'      <Text name="{TEXT_NAME}" value="$text" granularity="symbol"/>',
+        "    </View>",
+        '    <View style="flex: 0 0 34%; position: sticky; top: 0; max-height: 100vh; overflow-y: auto">',
     ]
     for layer in labels.layers.values():
-        lines.append(f'  <Header value="{layer.name}"/>')
-        lines.append(f'  <Labels name="{layer.name}" toName="{TEXT_NAME}" showInline="true">')
+        lines.append(f'      <Header size="5" value="{layer.name}"/>')
+        lines.append(f'      <Labels name="{layer.name}" toName="{TEXT_NAME}" showInline="true">')
         for label, description in layer.labels.items():
-            lines.append(f'    <Label value="{label}" background="{next(colours)}" hint={quoteattr(description)}/>')
-        lines.append("  </Labels>")
-    lines.append("  <Relations>")
-    lines += [f'    <Relation value="{name}"/>' for name in labels.relations]
-    lines.append("  </Relations>")
+            colour = _LAYER_COLOURS.get(layer.name) or next(colours)
+            lines.append(f'        <Label value="{label}" background="{colour}" hint={quoteattr(description)}/>')
+        lines.append("      </Labels>")
+    lines.append('      <Relations choice="multiple">')
+    lines += [f'        <Relation value="{name}"/>' for name in labels.relations]
+    lines.append("      </Relations>")
     for layer in labels.layers.values():
-        if not layer.attributes:
-            continue
-        (span_label,) = layer.span_labels
-        lines.append(f'  <View visibleWhen="region-selected" whenLabelValue="{span_label}">')
-        for attr in layer.attributes.values():
-            lines.append(f"    <Header value={quoteattr(f'{attr.name}: {attr.description}')}/>")
-            common = f'name="{attr.name}" toName="{TEXT_NAME}" perRegion="true"'
-            if attr.control == "number":
-                lines.append(f'    <Number {common} step="any"/>')
-            elif attr.control == "textarea":
-                lines.append(f'    <TextArea {common} maxSubmissions="1" editable="true" rows="1"/>')
-            else:
-                required = ' required="true"' if attr.required else ""
-                lines.append(f'    <Choices {common} choice="single" showInline="true"{required}>')
-                lines += [f'      <Choice value="{c}"/>' for c in attr.choices]
-                lines.append("    </Choices>")
-        lines.append("  </View>")
-    lines.append("</View>")
+        if layer.attributes:
+            (span_label,) = layer.span_labels
+            lines += _attribute_controls(layer, span_label)
+    lines += ["    </View>", "  </View>", "</View>"]
     return "\n".join(lines) + "\n"
 
 

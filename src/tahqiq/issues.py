@@ -61,6 +61,8 @@ _CHECKS = [
           "Delete the relation or restore the region."),
     Check("relation-wrong-layer", 2, Severity.ERROR, "A relation joins regions of the wrong layers.",
           "has_number goes claim → number; about and source go claim → entity."),
+    Check("relation-duplicate", 2, Severity.ERROR, "Two relation items join the same pair of regions.",
+          "Label Studio keeps one relation per pair: make it one relation carrying both labels (about and source)."),
     Check("seed-mismatch", 2, Severity.ERROR, "The task text differs from its seed text (sha256).",
           "Never edit task text; re-import the seed from seeds/ so offsets point into the real text."),
     Check("unknown-doc-id", 2, Severity.WARNING, "data.doc_id is missing or not in seeds/manifest.yaml.",

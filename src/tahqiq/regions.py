@@ -106,22 +106,34 @@ def parse_annotation(result: list[dict], *, labels: LabelSet, where: Where, base
         region.attr_pointers[name] = ptr
 
     links = []
+    pairs: dict[tuple[str, str], str] = {}
     for ptr, item in relation_items:
-        label = item["labels"][0]
-        rule = labels.relations[label]
-        ends = [("from_id", item["from_id"], rule.source_layer), ("to_id", item["to_id"], rule.target_layer)]
-        ok = True
-        for key, region_id, layer in ends:
-            region = regions.get(region_id)
-            if region is None:
-                issues.append(where.issue("relation-dangling", f"{label} relation: {key} {region_id!r} names no "
-                                          "region", f"{ptr}/{key}", region_id))
-                ok = False
-            elif region.layer != layer:
-                issues.append(where.issue("relation-wrong-layer", f"{label} relation: {key} {region_id!r} is a "
-                                          f"{region.layer} region, expected a {layer} region", f"{ptr}/{key}",
-                                          region_id))
-                ok = False
-        if ok:
-            links.append(Link(item["from_id"], item["to_id"], label, ptr))
+        pair = (item["from_id"], item["to_id"])
+        if pair in pairs:  # Label Studio keeps one relation per pair and silently drops the other
+            issues.append(where.issue("relation-duplicate", f"a second relation joins {pair[0]!r} → {pair[1]!r} "
+                                      f"(first at {pairs[pair]})", ptr, item["from_id"]))
+            continue
+        pairs[pair] = ptr
+        for label in item["labels"]:  # one relation may carry several labels (about + source)
+            links += _link(item, label, labels, regions, where, ptr, issues)
     return ParsedAnnotation(regions=regions, links=links, issues=issues)
+
+
+def _link(item: dict, label: str, labels: LabelSet, regions: dict[str, Region], where: Where, ptr: str,
+          issues: list[Issue]) -> list[Link]:
+    """The link of one relation label, or none (with issues) when an end is missing or of the wrong layer."""
+    rule = labels.relations[label]
+    ok = True
+    for key, layer in (("from_id", rule.source_layer), ("to_id", rule.target_layer)):
+        region_id = item[key]
+        region = regions.get(region_id)
+        if region is None:
+            issues.append(where.issue("relation-dangling", f"{label} relation: {key} {region_id!r} names no "
+                                      "region", f"{ptr}/{key}", region_id))
+            ok = False
+        elif region.layer != layer:
+            issues.append(where.issue("relation-wrong-layer", f"{label} relation: {key} {region_id!r} is a "
+                                      f"{region.layer} region, expected a {layer} region", f"{ptr}/{key}",
+                                      region_id))
+            ok = False
+    return [Link(item["from_id"], item["to_id"], label, ptr)] if ok else []

@@ -21,7 +21,7 @@ def _item_order(result: list[dict], attribute_order: list[str]) -> list[dict]:
 
     def key(item: dict) -> tuple:
         if item["type"] == "relation":
-            return (2, 0, 0, "", item["from_id"], item["to_id"], item["labels"][0])
+            return (2, 0, 0, "", item["from_id"], item["to_id"], ",".join(item["labels"]))
         span = spans.get(item["id"], item)
         start, end = span["value"].get("start", 0), span["value"].get("end", 0)
         attr_rank = -1 if item["type"] == "labels" else rank.get(item["from_name"], len(rank))
