@@ -71,6 +71,13 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def add_build_options(p: argparse.ArgumentParser) -> None:
+    """The inputs and output of a build, shared by `build` and `publish`."""
+    p.add_argument("--annotations", nargs="+", default=[str(ANNOTATIONS_DIR)], metavar="PATH",
+                   help="export files or folders (default: annotations/)")
+    p.add_argument("--out", default=str(DIST_HUB_DIR), help="build folder, replaced atomically (default: dist/hub)")
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="tahqiq",
@@ -98,9 +105,7 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="build the Hub-ready dataset repo (refuses when validation fails)",
                        description="Validate the annotations and write a Hugging Face dataset repo (README.md with "
                                    "card and YAML, Parquet per config and split) atomically to --out.")
-    p.add_argument("--annotations", nargs="+", default=[str(ANNOTATIONS_DIR)], metavar="PATH",
-                   help="export files or folders (default: annotations/)")
-    p.add_argument("--out", default=str(DIST_HUB_DIR), help="output folder (default: dist/hub)")
+    add_build_options(p)
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("agreement", help="inter-annotator agreement between two annotation passes",

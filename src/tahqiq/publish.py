@@ -17,7 +17,6 @@ from huggingface_hub.errors import HfHubHTTPError, OfflineModeIsEnabled, Revisio
 
 from tahqiq import __version__
 from tahqiq.hubrepo import REPO_TYPE, card_yaml, repo_id_problem, verify_repo
-from tahqiq.paths import ANNOTATIONS_DIR, DIST_HUB_DIR
 
 KEPT_REMOTE = {".gitattributes"}  # made by the Hub with the repo; it keeps large files in LFS
 LOGIN_HINT = "log in with `hf auth login`, or set HF_TOKEN to a token with write access"
@@ -218,7 +217,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--dry-run", action="store_true",
                    help="build and print the commit plan (files with size and sha256, the card YAML); "
                         "no network, no token needed")
-    p.add_argument("--annotations", nargs="+", default=[str(ANNOTATIONS_DIR)], metavar="PATH",
-                   help="export files or folders (default: annotations/)")
-    p.add_argument("--out", default=str(DIST_HUB_DIR), help="build folder, replaced atomically (default: dist/hub)")
+    from tahqiq.cli import add_build_options
+
+    add_build_options(p)
     p.set_defaults(func=cmd_publish)
