@@ -218,3 +218,33 @@ def test_push_from_a_missing_source_is_a_clear_error(studio_home, tmp_path, caps
     out = capsys.readouterr()
     assert code == 2 and "Traceback" not in out.out + out.err
     assert "no-such-build" in out.err
+
+
+def as_the_web_ui_saves(result: list[dict]) -> list[dict]:
+    """What Label Studio's editor sends on Update: number/choices items carry their region's text, whole numbers
+    are integers."""
+    spans = {i["id"]: i["value"]["text"] for i in result if i["type"] == "labels"}
+    saved = []
+    for item in result:
+        item = {**item, "value": dict(item.get("value", {}))} if item["type"] != "relation" else item
+        if item["type"] in ("number", "choices"):
+            item["value"]["text"] = spans[item["id"]]
+        if item["type"] == "number" and float(item["value"]["number"]).is_integer():
+            item["value"]["number"] = int(item["value"]["number"])
+        saved.append(item)
+    return saved
+
+
+def test_an_unchanged_save_in_the_editor_pulls_back_byte_identical(studio_home, studio_client, tmp_path):
+    gold = gold_copy(tmp_path)
+    before = tree_bytes(gold)
+    summary = push(home=studio_home, annotations_dir=gold, project="resave", predictions=False, progress=False)
+    saved = 0
+    for task in studio_client.tasks.list(project=summary.project_id):
+        for annotation in task.annotations:
+            studio_client.annotations.update(id=annotation["id"], result=as_the_web_ui_saves(annotation["result"]))
+            saved += 1
+    assert saved >= 5
+    result = pull(home=studio_home, annotations_dir=gold, project="resave")
+    assert [c.written for c in result.changes] == [False] * 5
+    assert tree_bytes(gold) == before

@@ -30,6 +30,19 @@ def _item_order(result: list[dict], attribute_order: list[str]) -> list[dict]:
     return sorted(result, key=key)
 
 
+def _canonical_item(item: dict) -> dict:
+    """The item's own keys. A number or choices attribute drops the copy of its region's text that the web UI adds
+    on save (the span item holds the text; a textarea's `text` is its value and stays), and a number is always a
+    float (the UI saves 17 where the gold says 17.0), so a save without changes gives the same bytes."""
+    kept = {k: item[k] for k in ITEM_KEYS if k in item}
+    if item["type"] in ("number", "choices"):
+        value = {k: v for k, v in item["value"].items() if k != "text"}
+        if "number" in value:
+            value["number"] = float(value["number"])
+        kept["value"] = value
+    return kept
+
+
 def _completed_by(value):
     return value.get("id") if isinstance(value, dict) else value
 
@@ -41,8 +54,7 @@ def canonical_task(task: dict, *, attribute_order: list[str]) -> dict:
         kept["completed_by"] = _completed_by(annotation.get("completed_by"))
         kept.setdefault("ground_truth", False)
         kept.setdefault("was_cancelled", False)
-        kept["result"] = [{k: item[k] for k in ITEM_KEYS if k in item}
-                          for item in _item_order(annotation["result"], attribute_order)]
+        kept["result"] = [_canonical_item(item) for item in _item_order(annotation["result"], attribute_order)]
         annotations.append(kept)
     out = {k: task[k] for k in TASK_KEYS if k in task}
     out["annotations"] = annotations
