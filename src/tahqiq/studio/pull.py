@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tahqiq.atomic import atomic_write_text
+from tahqiq.atomic import atomic_write_many, atomic_write_text
 from tahqiq.issues import Report
 from tahqiq.labels import LabelSet, load_labels
 from tahqiq.manifest import Manifest, load_manifest
@@ -187,6 +187,5 @@ def pull(*, home: StudioHome, annotations_dir: Path, project: str, allow_removal
             files[path] = text
             change.written = True
         changes.append(change)
-    for path, text in files.items():
-        atomic_write_text(path, text)
+    atomic_write_many({path: text.encode("utf-8") for path, text in files.items()})
     return PullResult(export_file=candidate_file, changes=changes, report=report, notes=notes)
