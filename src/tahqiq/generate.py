@@ -121,8 +121,9 @@ def export_schema(labels: LabelSet) -> dict:
     }
 
 
-# Span colours: distinct ones for entities; numbers stand out; claims stay pale so entities inside them stay visible.
-_LAYER_COLOURS = {"number": "#ffe119", "claim": "#d0d0d0"}
+# Span colours: distinct ones for entities; numbers and claims dark enough to read as label names in the region
+# lists (highlights in the text are translucent, so entities inside a claim stay visible).
+_LAYER_COLOURS = {"number": "#d4a017", "claim": "#7a869a"}
 
 
 def _attribute_controls(layer, span_label: str) -> list[str]:

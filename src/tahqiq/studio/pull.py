@@ -53,7 +53,7 @@ class DocChange:
         if not self.written:
             return f"{self.doc_id}: unchanged"
         parts = [f"{self.added} region(s) added", f"{self.changed} changed", f"{self.removed} removed",
-                 f"relations +{self.relations_added}/-{self.relations_removed}"]
+                 f"links +{self.relations_added}/-{self.relations_removed}"]
         if self.annotations_added:
             parts.append(f"new annotation(s) {', '.join(map(str, self.annotations_added))}")
         if self.annotations_removed:
