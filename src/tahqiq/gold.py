@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from tahqiq.manifest import Manifest
 from tahqiq.regions import Link, ParsedAnnotation, Region
 from tahqiq.text import Sentence, split_sentences
-from tahqiq.validate.structure import ParsedTask
+from tahqiq.validate.structure import ParsedTask, live_and_truth
 
 
 @dataclass
@@ -30,12 +30,11 @@ class GoldDocument:
 
 def gold_annotation(parsed: ParsedTask) -> ParsedAnnotation | None:
     """The ground-truth annotation, or the only non-cancelled one; None when the choice is missing or ambiguous."""
-    live = [(a, result) for _, a, result in parsed.annotations if not a.get("was_cancelled")]
-    truth = [result for a, result in live if a.get("ground_truth")]
+    live, truth = live_and_truth(parsed)
     if len(truth) == 1:
-        return truth[0]
+        return truth[0][2]
     if not truth and len(live) == 1:
-        return live[0][1]
+        return live[0][2]
     return None
 
 

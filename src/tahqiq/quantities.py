@@ -14,7 +14,8 @@ SCALES = {
     "تريليون": 1e12, "تريليونات": 1e12,
 }
 _ARABIC_INDIC = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
-_NUMBER = re.compile(r"[0-9٠-٩۰-۹]+(?:[.,٫٬][0-9٠-٩۰-۹]+)*")
+DIGITS = "[0-9٠-٩۰-۹]+(?:[.,٫٬][0-9٠-٩۰-۹]+)*"  # digits with decimal points and thousands separators
+_NUMBER = re.compile(DIGITS)
 _WORD = re.compile(r"\s*([^\s\d]+)")
 
 

@@ -9,13 +9,14 @@ from dataclasses import dataclass
 
 BODY, TITLE = "body", "title"
 PROCLITICS = "وفبلك"
+PROCLITIC_PREFIX = "[وف]?[بلك]?"  # a glued conjunction and/or preposition: وبإنفيديا → و + ب + إنفيديا
 # Sentence ends: . ! ? ؟ … (and runs of them) followed by whitespace; a decimal point has no space after it.
 _SENTENCE_END = re.compile(r"[.!?؟…]+(?=\s)")
 _PUNCT = set('.,،؛;:!?؟…"“”«»\'()[]{}')
 _TOKEN = re.compile(r"[^\s" + re.escape("".join(sorted(_PUNCT - {".", ","}))) + r"]+|\S")
 # A proclitic cluster (و/ف, then ب/ل/ك) before the article ال or a Latin-script or digit word: `والصين`, `بالذكاء`,
 # `وOpenAI`. Splitting these everywhere keeps most token boundaries independent of the gold entities.
-_PROCLITIC = re.compile(r"^(?:[وف][بلك]?|[بلك])(?=ال\w\w|[A-Za-z0-9])")
+_PROCLITIC = re.compile(f"^{PROCLITIC_PREFIX}(?=ال\\w\\w|[A-Za-z0-9])")
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,6 @@ from tahqiq.labels import LabelSet, load_labels
 # Arabic letters (with tatweel and diacritics), for word boundaries: Python's \w also counts digits and `_`.
 ARABIC_LETTER = "\u0621-\u064a\u0640\u064b-\u0652\u0670\u0671-\u06d3"
 _DIACRITICS = re.compile("[\u064b-\u0652\u0670\u0640]")
-PROCLITICS = "وفبلك"
-PROCLITIC_PREFIX = "[وف]?[بلك]?"  # glued conjunction and/or preposition: وبإنفيديا → و + ب + إنفيديا
 
 
 def plain(word: str) -> str:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
-from tahqiq.baselines.base import ARABIC_LETTER, PROCLITICS, PreAnnotator, Suggestion, plain
+from tahqiq.baselines.base import ARABIC_LETTER, PreAnnotator, Suggestion, plain
 from tahqiq.baselines.numbers import suggest_numbers
 from tahqiq.labels import CLAIM
-from tahqiq.text import BODY, TITLE, split_sentences
+from tahqiq.text import BODY, PROCLITICS, TITLE, split_sentences
 
 MODEL_VERSION = "claims-rules-1"
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from tahqiq.baselines.base import ARABIC_LETTER, PROCLITIC_PREFIX, PreAnnotator, Suggestion, without_overlaps
+from tahqiq.baselines.base import ARABIC_LETTER, PreAnnotator, Suggestion, without_overlaps
 from tahqiq.labels import ENTITY
-from tahqiq.text import split_sentences
+from tahqiq.text import PROCLITIC_PREFIX, split_sentences
 
 MODEL_VERSION = "entities-rules-1"
 

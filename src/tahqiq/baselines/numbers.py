@@ -1,6 +1,6 @@
 """Number suggestions with value, value_max, unit, kind and bound, from Arabic rules (docs/guidelines.md §2).
 
-Reads ASCII and Arabic-Indic digits, thousands separators and decimals (via tahqiq.numbers), scale words
+Reads ASCII and Arabic-Indic digits, thousands separators and decimals (via tahqiq.quantities), scale words
 (ألف/آلاف ×1e3, مليون/ملايين ×1e6, مليار/مليارات ×1e9, تريليون ×1e12), `%`, duals (دولارين, شهرين, مركزين),
 ranges (`بين 3 مليارات و27 مليار`, `20-40`), bound cue words right before the number (نحو, أكثر من, لم تتجاوز …)
 and vague quantities (مليارات الدولارات, مئات الملايين). Digits inside names (R1, GPT-4o, H800, جيميناي 3), dates
@@ -13,8 +13,6 @@ from dataclasses import dataclass
 
 from tahqiq.baselines.base import (
     ARABIC_LETTER,
-    PROCLITIC_PREFIX,
-    PROCLITICS,
     PreAnnotator,
     Suggestion,
     plain,
@@ -22,7 +20,8 @@ from tahqiq.baselines.base import (
 )
 from tahqiq.baselines.entities import date_time_spans, latin_names, product_names
 from tahqiq.labels import NUMBER
-from tahqiq.quantities import SCALES, parse_digits
+from tahqiq.quantities import DIGITS, SCALES, parse_digits
+from tahqiq.text import PROCLITIC_PREFIX, PROCLITICS
 
 MODEL_VERSION = "numbers-rules-1"
 
@@ -63,8 +62,7 @@ BOUND_CUES = {
 }
 ORDINALS = {"الأولى": 1, "الثانية": 2, "الثالثة": 3, "الرابعة": 4, "الخامسة": 5}
 
-_D = "[0-9٠-٩۰-۹]"
-_DIGITS = f"{_D}+(?:[.,٫٬]{_D}+)*"
+_DIGITS = DIGITS
 _CORE = re.compile(f"(?<![A-Za-z\\-.,٫٬0-9٠-٩]){_DIGITS}(?:\\s?[-–]\\s?{_DIGITS})?(?:\\s?[%٪])?(?![A-Za-z0-9٠-٩])")
 _WORD = re.compile(f"\\s+([{ARABIC_LETTER}]+)")
 _RANGE = re.compile(f"بين ({_DIGITS})(?: ([{ARABIC_LETTER}]+))? و({_DIGITS})")

@@ -13,7 +13,7 @@ from tahqiq.manifest import Manifest
 from tahqiq.quantities import stated_values
 from tahqiq.regions import ParsedAnnotation, Region, Where
 from tahqiq.text import split_sentences
-from tahqiq.validate.structure import ParsedTask
+from tahqiq.validate.structure import ParsedTask, live_and_truth
 
 _UNIT_PATTERNS = {
     "money": re.compile(r"[A-Z]{3}(/[a-z]+)?"),
@@ -24,15 +24,14 @@ _NOUN_UNIT = re.compile(r"[a-z]+( [a-z]+)*(/[a-z]+)?")
 
 def choose_annotation(parsed: ParsedTask) -> Iterator[Issue]:
     """At most one ground truth; without one, exactly one non-cancelled annotation (see `gold_annotation`)."""
-    task, where, ti = parsed.task, parsed.where, parsed.task_index
-    live = [(i, a) for i, a in enumerate(task["annotations"]) if not a.get("was_cancelled")]
-    truth = [(i, a) for i, a in live if a.get("ground_truth")]
+    where, ti = parsed.where, parsed.task_index
+    live, truth = live_and_truth(parsed)
     if len(truth) > 1:
-        ids = ", ".join(str(a["id"]) for _, a in truth)
+        ids = ", ".join(str(a["id"]) for _, a, _ in truth)
         yield where.issue("multiple-ground-truth", f"annotations {ids} are all ground truth",
                           pointer(ti, "annotations", truth[1][0], "ground_truth"))
     elif not truth and len(live) > 1:
-        ids = ", ".join(str(a["id"]) for _, a in live)
+        ids = ", ".join(str(a["id"]) for _, a, _ in live)
         yield where.issue("ambiguous-annotation", f"annotations {ids} are all live and none is ground truth",
                           pointer(ti, "annotations"))
     elif not live:

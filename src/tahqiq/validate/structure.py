@@ -23,12 +23,22 @@ class TaskIndex:
     annotation_ids: dict[int, str] = field(default_factory=dict)
 
 
+AnnotationEntry = tuple[int, dict, ParsedAnnotation]  # (index in the task, the annotation, its regions and links)
+
+
 @dataclass
 class ParsedTask:
     task: dict
     task_index: int
     where: Where
-    annotations: list[tuple[int, dict, ParsedAnnotation]]  # (index in task, annotation, parsed)
+    annotations: list[AnnotationEntry]
+
+
+def live_and_truth(parsed: ParsedTask) -> tuple[list[AnnotationEntry], list[AnnotationEntry]]:
+    """The non-cancelled annotations of a task and, among them, those marked ground truth: the gold is the one
+    ground truth, or the only live annotation (validated by L3, used by the build)."""
+    live = [entry for entry in parsed.annotations if not entry[1].get("was_cancelled")]
+    return live, [entry for entry in live if entry[1].get("ground_truth")]
 
 
 def parse_task(task: dict, *, task_index: int, file: str, labels: LabelSet) -> ParsedTask:
