@@ -108,7 +108,8 @@ def number_region(rid: str, text: str, start: int, value: float, unit: str, kind
     return [span, attr_item(span, "value", "number", {"number": value}),
             attr_item(span, "unit", "textarea", {"text": [unit]}),
             attr_item(span, "kind", "choices", {"choices": [kind]}),
-            attr_item(span, "bound", "choices", {"choices": ["exact"]})]
+            attr_item(span, "bound", "choices", {"choices": ["point"]}),
+            attr_item(span, "approximate", "choices", {"choices": ["no"]})]
 
 
 def cases(base: list[dict]) -> dict[str, tuple[object, list[list[str]]]]:
@@ -129,8 +130,8 @@ def cases(base: list[dict]) -> dict[str, tuple[object, list[list[str]]]]:
     i_2048_unit = find(a, text="2048 وحدة معالجة رسوم", from_name="unit", type_="textarea")
     i_2048_kind = find(a, text="2048 وحدة معالجة رسوم", from_name="kind", type_="choices")
     i_2048_bound = find(a, text="2048 وحدة معالجة رسوم", from_name="bound", type_="choices")
-    i_range_max = find(a, text="20-40 مرة", from_name="value_max", type_="number")
-    i_range_value = find(a, text="20-40 مرة", from_name="value", type_="number")
+    i_range_max = find(a, text="نحو 20-40 مرة", from_name="value_max", type_="number")
+    i_range_value = find(a, text="نحو 20-40 مرة", from_name="value", type_="number")
     i_relation = next(i for i, item in enumerate(a) if item["type"] == "relation")
     linked = {x for item in a if item["type"] == "relation" for x in (item["from_id"], item["to_id"])}
     free_entities = [i for i, item in enumerate(a) if item.get("from_name") == "entity" and item["id"] not in linked]
@@ -209,7 +210,7 @@ def cases(base: list[dict]) -> dict[str, tuple[object, list[list[str]]]]:
          [["multiple-ground-truth", "/0/annotations/1/ground_truth"]])
     case("attribute-missing", lambda t: t[0]["annotations"][0]["result"].pop(i_2048_bound),
          [["attribute-missing", R(0, i_2048)]])
-    i_range_bound = find(a, text="20-40 مرة", from_name="bound", type_="choices")
+    i_range_bound = find(a, text="نحو 20-40 مرة", from_name="bound", type_="choices")
     bound_after_pop = i_range_bound - (1 if i_range_max < i_range_bound else 0)
     case("range-without-max", lambda t: t[0]["annotations"][0]["result"].pop(i_range_max),
          [["range-without-max", R(0, bound_after_pop)]])

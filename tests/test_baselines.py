@@ -19,30 +19,30 @@ from tahqiq.validate import validate_paths
 
 def numbers(text: str) -> list[tuple]:
     return [(text[s.start:s.end], s.attrs["value"], s.attrs["value_max"], s.attrs["unit"], s.attrs["kind"],
-             s.attrs["bound"]) for s in suggest_numbers(text, zones={})]
+             s.attrs["bound"], s.attrs["approximate"]) for s in suggest_numbers(text, zones={})]
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("بلغت الخسائر 589 مليار دولار أمس", ("589 مليار دولار", 589e9, None, "USD", "money", "exact")),
-    ("استخدمت ما يزيد عن 16,000 شريحة", ("ما يزيد عن 16,000 شريحة", 16000.0, None, "chip", "count", "lower")),
-    ("وصل السهم إلى 118.58 دولار", ("118.58 دولار", 118.58, None, "USD", "money", "exact")),
-    ("بلغت القيمة ٣٫٥ مليون يورو", ("٣٫٥ مليون يورو", 3.5e6, None, "EUR", "money", "exact")),
-    ("ارتفع بنسبة ١٢٪ فقط", ("١٢٪", 12.0, None, "percent", "percent", "exact")),
-    ("بتكلفة لم تتجاوز 294 ألف دولار فقط", ("لم تتجاوز 294 ألف دولار", 294e3, None, "USD", "money", "upper")),
-    ("تقدر بنحو 101 دولار", ("نحو 101 دولار", 101.0, None, "USD", "money", "approximate")),
-    ("بنسبة تجاوزت 17% في يوم", ("تجاوزت 17%", 17.0, None, "percent", "percent", "lower")),
-    ("قد تصل كفاءتها إلى 91% مقارنة", ("91%", 91.0, None, "percent", "percent", "upper")),
+    ("بلغت الخسائر 589 مليار دولار أمس", ("589 مليار دولار", 589e9, None, "USD", "money", "point", "no")),
+    ("استخدمت ما يزيد عن 16,000 شريحة", ("ما يزيد عن 16,000 شريحة", 16000.0, None, "chip", "count", "lower", "no")),
+    ("وصل السهم إلى 118.58 دولار", ("118.58 دولار", 118.58, None, "USD", "money", "point", "no")),
+    ("بلغت القيمة ٣٫٥ مليون يورو", ("٣٫٥ مليون يورو", 3.5e6, None, "EUR", "money", "point", "no")),
+    ("ارتفع بنسبة ١٢٪ فقط", ("١٢٪", 12.0, None, "percent", "percent", "point", "no")),
+    ("بتكلفة لم تتجاوز 294 ألف دولار فقط", ("لم تتجاوز 294 ألف دولار", 294e3, None, "USD", "money", "upper", "no")),
+    ("تقدر بنحو 101 دولار", ("نحو 101 دولار", 101.0, None, "USD", "money", "point", "yes")),
+    ("بنسبة تجاوزت 17% في يوم", ("تجاوزت 17%", 17.0, None, "percent", "percent", "lower", "no")),
+    ("قد تصل كفاءتها إلى 91% مقارنة", ("91%", 91.0, None, "percent", "percent", "upper", "no")),
     ("نماذج تتراوح بين 3 مليارات و27 مليار معلمة", ("بين 3 مليارات و27 مليار معلمة", 3e9, 27e9, "parameter",
-                                                    "count", "range")),
-    ("رسوم أقل نحو 20-40 مرة أقل", ("20-40 مرة", 20.0, 40.0, "ratio", "multiplier", "range")),
-    ("بسعر دولارين في الساعة", ("دولارين في الساعة", 2.0, None, "USD/hour", "money", "exact")),
-    ("على مدى شهرين فقط", ("شهرين", 2.0, None, "month", "measure", "exact")),
-    ("واستأثرت بمركزين ضمن القائمة", ("مركزين", 2.0, None, "position", "count", "exact")),
-    ("تشغيل 1.2 تريليون متغير", ("1.2 تريليون متغير", 1.2e12, None, "parameter", "count", "exact")),
-    ("خلال 80 ساعة فقط", ("80 ساعة", 80.0, None, "hour", "measure", "exact")),
-    ("ضخ مليارات الدولارات في البحث", ("مليارات الدولارات", None, None, "USD", "money", "approximate")),
-    ("اعترفت للمرة الأولى بذلك", ("الأولى", 1.0, None, "occasion", "ordinal", "exact")),
-    ("في يوم واحد فقط", ("يوم واحد", 1.0, None, "day", "measure", "exact")),
+                                                    "count", "range", "no")),
+    ("رسوم أقل نحو 20-40 مرة أقل", ("نحو 20-40 مرة", 20.0, 40.0, "ratio", "multiplier", "range", "yes")),
+    ("بسعر دولارين في الساعة", ("دولارين في الساعة", 2.0, None, "USD/hour", "money", "point", "no")),
+    ("على مدى شهرين فقط", ("شهرين", 2.0, None, "month", "measure", "point", "no")),
+    ("واستأثرت بمركزين ضمن القائمة", ("مركزين", 2.0, None, "position", "count", "point", "no")),
+    ("تشغيل 1.2 تريليون متغير", ("1.2 تريليون متغير", 1.2e12, None, "parameter", "count", "point", "no")),
+    ("خلال 80 ساعة فقط", ("80 ساعة", 80.0, None, "hour", "measure", "point", "no")),
+    ("ضخ مليارات الدولارات في البحث", ("مليارات الدولارات", None, None, "USD", "money", "point", "yes")),
+    ("اعترفت للمرة الأولى بذلك", ("الأولى", 1.0, None, "occasion", "ordinal", "point", "no")),
+    ("في يوم واحد فقط", ("يوم واحد", 1.0, None, "day", "measure", "point", "no")),
 ])
 def test_number_rules(text, expected):
     assert numbers(text) == [expected]

@@ -40,14 +40,14 @@ def region(rid: str, layer: str, label: str, text: str, surface: str, attrs: dic
 
 def number_attrs(bound: str) -> dict:
     return {"value": ("number", 294000.0), "unit": ("textarea", "USD"), "kind": ("choices", "money"),
-            "bound": ("choices", bound)}
+            "bound": ("choices", bound), "approximate": ("choices", "no")}
 
 
 @pytest.fixture
 def gold_dir(tmp_path, text):
     result = (region("e1", "entity", "ORG", text, "DeepSeek")
               + region("e2", "entity", "NORP", text, "الصينية", after="DeepSeek")
-              + region("n1", "number", "NUM", text, "294 ألف دولار", number_attrs("exact")))
+              + region("n1", "number", "NUM", text, "294 ألف دولار", number_attrs("point")))
     task = {"id": 4, "data": {"text": text, "doc_id": DOC}, "annotations": [
         {"id": 40, "completed_by": 1, "ground_truth": True, "result": result}]}
     folder = tmp_path / "gold"

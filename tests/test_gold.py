@@ -63,17 +63,18 @@ def test_names_with_digits_are_products_not_numbers(docs):
                            for e in doc.layer(ENTITY)), (doc.doc_id, name)
 
 
-@pytest.mark.parametrize("surface, value, unit, bound", [
-    ("589 مليار دولار", 589e9, "USD", "exact"),
-    ("نحو 2000 شريحة", 2000.0, "chip", "approximate"),
-    ("ما يزيد عن 16,000 شريحة", 16000.0, "chip", "lower"),
-    ("1.2 تريليون متغير", 1.2e12, "parameter", "exact"),
+@pytest.mark.parametrize("surface, value, unit, bound, approximate", [
+    ("589 مليار دولار", 589e9, "USD", "point", "no"),
+    ("نحو 2000 شريحة", 2000.0, "chip", "point", "yes"),
+    ("ما يزيد عن 16,000 شريحة", 16000.0, "chip", "lower", "no"),
+    ("1.2 تريليون متغير", 1.2e12, "parameter", "point", "no"),
 ])
-def test_brief_examples(docs, surface, value, unit, bound):
+def test_brief_examples(docs, surface, value, unit, bound, approximate):
     regions = [n for d in docs.values() for n in d.layer(NUMBER) if n.text == surface]
     assert regions, surface
     for region in regions:
-        assert (region.attrs.get("value"), region.attrs["unit"], region.attrs["bound"]) == (value, unit, bound)
+        assert (region.attrs.get("value"), region.attrs["unit"], region.attrs["bound"],
+                region.attrs["approximate"]) == (value, unit, bound, approximate)
 
 
 def test_double_annotated_documents_keep_both_passes_and_the_adjudication(validation):

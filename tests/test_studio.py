@@ -77,7 +77,8 @@ def ui_annotation(text: str) -> list[dict]:
         attribute("Np2Lw8Rt5c", "value", "number", text, *n, 30e9),
         attribute("Np2Lw8Rt5c", "unit", "textarea", text, *n, "USD"),
         attribute("Np2Lw8Rt5c", "kind", "choices", text, *n, "money"),
-        attribute("Np2Lw8Rt5c", "bound", "choices", text, *n, "exact"),
+        attribute("Np2Lw8Rt5c", "bound", "choices", text, *n, "point"),
+        attribute("Np2Lw8Rt5c", "approximate", "choices", text, *n, "no"),
         span("Cm9Zk1Yh4d", "claim", "CLAIM", text, *c),
         attribute("Cm9Zk1Yh4d", "checkworthy", "choices", text, *c, "yes"),
         attribute("Cm9Zk1Yh4d", "claim_type", "choices", text, *c, "market"),
@@ -155,7 +156,7 @@ def test_ui_annotation_comes_back_validates_builds_and_loads(studio_home, studio
     assert (claim["number_ids"], claim["source_ids"]) == ([number["id"]], [entity["id"]])
 
     studio_client.annotations.update(id=made.id, result=[
-        {**item, "value": {**item["value"], "choices": ["approximate"]}} if item.get("from_name") == "bound"
+        {**item, "value": {**item["value"], "choices": ["yes"]}} if item.get("from_name") == "approximate"
         else item for item in ui_annotation(EMOJI_TEXT)])
     again = pull(home=studio_home, annotations_dir=annotations, project="ui-roundtrip", manifest=emoji_manifest)
     (change,) = [c for c in again.changes if c.written]

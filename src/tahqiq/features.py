@@ -26,7 +26,8 @@ def entity_feature(labels: LabelSet) -> List:
 def number_feature(labels: LabelSet) -> List:
     return List({"id": Value("string"), **_offsets(), "value": Value("float64"), "value_max": Value("float64"),
                  "unit": Value("string"), "kind": _choice(labels, NUMBER, "kind"),
-                 "bound": _choice(labels, NUMBER, "bound")})
+                 "bound": _choice(labels, NUMBER, "bound"),
+                 "approximate": _choice(labels, NUMBER, "approximate")})
 
 
 def claim_feature(labels: LabelSet) -> List:

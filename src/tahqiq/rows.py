@@ -19,7 +19,8 @@ def entity_row(region: Region, shift: int = 0) -> dict:
 def number_row(region: Region, shift: int = 0) -> dict:
     a = region.attrs
     return {**_span(region, shift), "value": a.get("value"), "value_max": a.get("value_max"), "unit": a["unit"],
-            "kind": a["kind"], "bound": a["bound"]}
+            "kind": a["kind"], "bound": a["bound"],
+            "approximate": a["approximate"]}
 
 
 def claim_row(doc: GoldDocument, region: Region, shift: int = 0) -> dict:

@@ -53,8 +53,8 @@ DUALS = {"دولارين": ("money", "USD"), "شهرين": ("measure", "month"),
          "أسبوعين": ("measure", "week"), "مركزين": ("count", "position"), "مرتين": ("count", "occasion")}
 RATES = {"في الساعة": "hour", "للساعة": "hour", "في اليوم": "day", "يوميا": "day", "في الشهر": "month",
          "شهريا": "month", "سنويا": "year", "في العام": "year"}
+APPROXIMATE_CUES = ("نحو", "حوالي", "حوالى", "تقارب", "يقارب", "ما يقارب", "قرابة", "ما يقرب من", "زهاء")
 BOUND_CUES = {
-    "approximate": ("نحو", "حوالي", "حوالى", "تقارب", "يقارب", "ما يقارب", "قرابة", "ما يقرب من", "زهاء"),
     "lower": ("ما يزيد عن", "ما يزيد على", "أكثر من", "تجاوزت", "تجاوز", "تخطت", "تخطى", "يتجاوز", "تتجاوز",
               "يزيد عن", "يزيد على", "ما لا يقل عن", "لا يقل عن", "أزيد من"),
     "upper": ("لم تتجاوز", "لم يتجاوز", "لا تتجاوز", "لا يتجاوز", "تصل إلى", "يصل إلى", "ما يصل إلى", "حتى",
@@ -67,7 +67,7 @@ _CORE = re.compile(f"(?<![A-Za-z\\-.,٫٬0-9٠-٩]){_DIGITS}(?:\\s?[-–]\\s?{_D
 _WORD = re.compile(f"\\s+([{ARABIC_LETTER}]+)")
 _RANGE = re.compile(f"بين ({_DIGITS})(?: ([{ARABIC_LETTER}]+))? و({_DIGITS})")
 _CUE = re.compile("(?:^|(?<=\\s)|(?<=^[" + PROCLITICS + "])|(?<=\\s[" + PROCLITICS + "]))(?P<cue>"
-                  + "|".join(sorted((re.escape(c) for cues in BOUND_CUES.values() for c in cues), key=len,
+                  + "|".join(sorted((re.escape(c) for cues in (APPROXIMATE_CUES, *BOUND_CUES.values()) for c in cues), key=len,
                                     reverse=True)) + ")\\s+$")
 _DISTANT_UPPER = re.compile("(?:تصل|يصل)(?:\\s+\\S+){1,3}\\s+إلى\\s+$")
 _DUAL = re.compile(f"(?<![{ARABIC_LETTER}]){PROCLITIC_PREFIX}(?P<core>{'|'.join(DUALS)})(?![{ARABIC_LETTER}])")
@@ -88,11 +88,12 @@ class _Reading:
     value_max: float | None = None
     kind: str = "count"
     unit: str = "item"
-    bound: str = "exact"
+    bound: str = "point"
+    approximate: str = "no"
 
     def suggestion(self) -> Suggestion:
         attrs = {"value": self.value, "value_max": self.value_max, "unit": self.unit, "kind": self.kind,
-                 "bound": self.bound}
+                 "bound": self.bound, "approximate": self.approximate}
         return Suggestion(NUMBER, "NUM", self.start, self.end, attrs)
 
 
@@ -139,14 +140,20 @@ def _read_rate(text: str, reading: _Reading) -> None:
 
 
 def _read_bound(text: str, reading: _Reading) -> None:
-    """A cue word right before the number starts the span; `تصل كفاءتها إلى` sets the bound only."""
+    """A cue word right before the number starts the span: an approximation cue marks it approximate (a range
+    too: `نحو 20-40 مرة`), a bound cue sets the bound of a single number; `تصل كفاءتها إلى` sets the bound only."""
     window = text[max(0, reading.start - 30):reading.start]
     match = _CUE.search(window)
     if match:
         cue = match.group("cue")
-        reading.bound = next(b for b, cues in BOUND_CUES.items() if cue in cues)
+        if cue in APPROXIMATE_CUES:
+            reading.approximate = "yes"
+        elif reading.bound == "range":
+            return
+        else:
+            reading.bound = next(b for b, cues in BOUND_CUES.items() if cue in cues)
         reading.start -= len(window) - match.start("cue")
-    elif _DISTANT_UPPER.search(window):
+    elif _DISTANT_UPPER.search(window) and reading.bound != "range":
         reading.bound = "upper"
 
 
@@ -189,8 +196,7 @@ def _digit_readings(text: str, zones: dict[int, str]) -> list[_Reading]:
         if _inside(match.start(), match.end(), names):
             continue
         reading = _read_digits(text, match)
-        if reading.bound != "range":
-            _read_bound(text, reading)
+        _read_bound(text, reading)
         readings.append(reading)
     return readings
 
@@ -214,7 +220,7 @@ def _word_readings(text: str) -> list[_Reading]:
                                  kind="ordinal", unit="occasion"))
     for match in _VAGUE.finditer(text):
         readings.append(_Reading(match.start("core"), match.end("core"), None, kind="money", unit="USD",
-                                 bound="approximate"))
+                                 approximate="yes"))
     return readings
 
 
