@@ -29,6 +29,7 @@ test: $(STAMP) studio-install
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
+	$(BIN)/python scripts/bench_startup.py
 	$(BIN)/python scripts/bench_validate.py
 
 lint: $(STAMP)

@@ -13,12 +13,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from tahqiq.paths import ANNOTATIONS_DIR
+from tahqiq.project import find_project
 from tahqiq.validate import validate_paths
+
+PROJECT = find_project()
 
 
 def synthetic(copies: int) -> list[dict]:
-    gold = [t for p in sorted(ANNOTATIONS_DIR.glob("*.json")) for t in json.loads(p.read_text(encoding="utf-8"))]
+    gold = [t for p in sorted(PROJECT.annotations_dir.glob("*.json")) for t in json.loads(p.read_text(encoding="utf-8"))]
     tasks = []
     for n in range(copies):
         for task in gold:
@@ -42,7 +44,7 @@ def main() -> None:
         size = path.stat().st_size
         regions = sum(1 for t in tasks for a in t["annotations"] for i in a["result"] if i["type"] == "labels")
         start = time.perf_counter()
-        report = validate_paths([path]).report
+        report = validate_paths([path], labels=PROJECT.labels, manifest=PROJECT.manifest).report
         seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"tasks: {len(tasks)}  regions: {regions}  file: {size / 1e6:.1f} MB")

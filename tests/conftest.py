@@ -3,22 +3,48 @@ scripts/make_fixtures.py); nothing here mocks Label Studio, the Hub client or `d
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
-from tahqiq.manifest import Manifest, load_manifest
+from tahqiq.labels import LabelSet
+from tahqiq.manifest import Manifest
+from tahqiq.project import Project
 
 pytest_plugins = ["hub_fixtures", "studio_fixtures"]
 
 TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
 FIXTURES = TESTS / "fixtures"
 CASES = TESTS / "cases"
+PROJECT = Project(ROOT)
+ANNOTATIONS_DIR = PROJECT.annotations_dir
+SEEDS_DIR = PROJECT.seeds_dir
+EXPORT_SCHEMA_FILE = PROJECT.export_schema_file
+LABELING_CONFIG_FILE = PROJECT.labeling_config_file
+LABELS: LabelSet = PROJECT.labels
+MANIFEST: Manifest = PROJECT.manifest
+PROJECT_FILES = ("schema/labels.yaml", "dataset_card.md", "LICENSE-DATA.md", "pyproject.toml", "CHANGELOG.md")
+
+
+def make_project(folder: Path, seeds: Path) -> Project:
+    """A project folder of its own: the repository's labels, card prose, licence and version, with `seeds`."""
+    for name in PROJECT_FILES:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ROOT / name, folder / name)
+    shutil.copytree(seeds, folder / "seeds")
+    return Project(folder)
 
 
 @pytest.fixture(scope="session")
-def fixture_manifest() -> Manifest:
-    return load_manifest(FIXTURES / "seeds" / "manifest.yaml")
+def fixture_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    return make_project(tmp_path_factory.mktemp("fixture-project"), FIXTURES / "seeds")
+
+
+@pytest.fixture(scope="session")
+def fixture_manifest(fixture_project: Project) -> Manifest:
+    return fixture_project.manifest
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,8 @@ from pathlib import Path
 import pytest
 
 from tahqiq.build import build
-from tahqiq.paths import ANNOTATIONS_DIR
+
+from conftest import ANNOTATIONS_DIR, PROJECT
 
 TAHQIQ = str(Path(sys.executable).parent / "tahqiq")  # the installed console script, as a user runs it
 OLAH = str(Path(sys.executable).parent / "olah-cli")
@@ -52,7 +53,9 @@ def hub_env(home: Path, **extra: str) -> dict[str, str]:
 
 
 def run_tahqiq(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([TAHQIQ, *args], env=env, cwd=cwd, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    """The installed `tahqiq` on the repository's project, run from `cwd` (outside it)."""
+    return subprocess.run([TAHQIQ, "--project", str(PROJECT.root), *args], env=env, cwd=cwd, capture_output=True,
+                          text=True, stdin=subprocess.DEVNULL)
 
 
 @dataclass
@@ -95,7 +98,7 @@ def _wait_until_serving(process: subprocess.Popen, endpoint: str, log: Path) -> 
 @pytest.fixture(scope="session")
 def built_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The dataset repo built from annotations/ into a temporary folder (never dist/), once per session."""
-    return build(annotations=[ANNOTATIONS_DIR], out=tmp_path_factory.mktemp("built") / "hub").out
+    return build(project=PROJECT, annotations=[ANNOTATIONS_DIR], out=tmp_path_factory.mktemp("built") / "hub").out
 
 
 @pytest.fixture(scope="session")

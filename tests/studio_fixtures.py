@@ -15,14 +15,16 @@ from label_studio_sdk import LabelStudio
 from tahqiq.studio.home import StudioHome, load_credentials
 from tahqiq.studio.server import down, install, running_session, up
 
+from conftest import PROJECT
+
 
 @pytest.fixture(scope="session")
 def studio_home(tmp_path_factory: pytest.TempPathFactory):
     """The session folder of a running Label Studio; teardown stops it by PID."""
-    home = StudioHome(root=tmp_path_factory.mktemp("studio"))
-    install(home=home, progress=False)
+    home = StudioHome(root=tmp_path_factory.mktemp("studio"), venv=PROJECT.studio_dir / "venv")
+    install(home=home)
     try:
-        up(home=home, progress=False)
+        up(home=home)
         yield home
     finally:
         down(home=home)

@@ -13,6 +13,8 @@ from tahqiq.agreement import agreement_from_tasks
 from tahqiq.scoring import cohen_kappa
 from tahqiq.validate import validate_paths
 
+from conftest import LABELS
+
 
 @pytest.fixture
 def two_passes(tmp_path, fixture_export, fixture_manifest):
@@ -31,7 +33,7 @@ def two_passes(tmp_path, fixture_export, fixture_manifest):
     tasks[0]["annotations"].append(second)
     path = tmp_path / "export.json"
     path.write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
-    validation = validate_paths([path], manifest=fixture_manifest)
+    validation = validate_paths([path], labels=LABELS, manifest=fixture_manifest)
     assert validation.report.ok
     n_entities = sum(1 for i in first["result"] if i.get("from_name") == "entity")
     n_claims = sum(1 for i in first["result"] if i.get("from_name") == "claim")
@@ -40,7 +42,7 @@ def two_passes(tmp_path, fixture_export, fixture_manifest):
 
 def test_span_f1_and_attribute_agreement(two_passes):
     tasks, n_entities, n_claims = two_passes
-    result = agreement_from_tasks(tasks, first=1, second=2)
+    result = agreement_from_tasks(tasks, first=1, second=2, labels=LABELS)
     assert result.documents == ["fx-004"]
     entity = result.layers["entity"]
     assert (entity.first, entity.second) == (n_entities, n_entities - 1)

@@ -12,9 +12,9 @@ from tahqiq.baselines import PRE_ANNOTATORS, model_version, predict
 from tahqiq.baselines.claims import suggest_claims
 from tahqiq.baselines.entities import suggest_entities
 from tahqiq.baselines.numbers import suggest_numbers
-from tahqiq.manifest import load_manifest
-from tahqiq.paths import LABELING_CONFIG_FILE
 from tahqiq.validate import validate_paths
+
+from conftest import LABELING_CONFIG_FILE, LABELS, MANIFEST
 
 
 def numbers(text: str) -> list[tuple]:
@@ -92,7 +92,7 @@ def test_claim_rules_cues_and_spans():
 
 @pytest.fixture(scope="module")
 def seed_predictions():
-    return [(doc, predict(doc.read_text(), zones=doc.zones)) for doc in load_manifest().documents]
+    return [(doc, predict(doc.read_text(), zones=doc.zones, labels=LABELS)) for doc in MANIFEST.documents]
 
 
 def test_predictions_are_valid_for_the_labeling_config(seed_predictions):
@@ -109,7 +109,7 @@ def test_predictions_pass_the_validator_as_annotations(seed_predictions, tmp_pat
              for i, (doc, prediction) in enumerate(seed_predictions, start=1)]
     path = tmp_path / "predicted.json"
     path.write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
-    report = validate_paths([path]).report
+    report = validate_paths([path], labels=LABELS, manifest=MANIFEST).report
     assert report.errors == []
     layers = {item["from_name"] for _, p in seed_predictions for item in p.result if item["type"] == "labels"}
     assert layers == {"entity", "number", "claim"}

@@ -11,19 +11,21 @@ from datasets import Features, load_dataset
 from datasets.info import DatasetInfosDict
 from huggingface_hub import DatasetCardData
 
-from tahqiq.build import BuildRefused, build, data_path
-from tahqiq.features import CONFIGS, DEFAULT_CONFIG, config_features
-from tahqiq.labels import load_labels
+from tahqiq.build import build, data_path
+from tahqiq.errors import Refused
+from tahqiq.features import DEFAULT_CONFIG, config_features, configs
 
-from conftest import CASES
+from conftest import ANNOTATIONS_DIR, CASES, LABELS, PROJECT
+
+CONFIGS = configs(LABELS)
 
 SPAN_LISTS = ("entities", "numbers", "claims")
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, fixture_export, fixture_manifest):
+def built(tmp_path_factory, fixture_export, fixture_project):
     out = tmp_path_factory.mktemp("hub") / "repo"
-    summary = build(annotations=[fixture_export], out=out, manifest=fixture_manifest)
+    summary = build(project=fixture_project, annotations=[fixture_export], out=out)
     return out, summary
 
 
@@ -43,7 +45,7 @@ def test_every_config_loads_with_train_and_test(loaded, built):
 
 
 def test_loaded_features_equal_declared_features(loaded):
-    declared = config_features(load_labels())
+    declared = config_features(LABELS)
     for config, dataset in loaded.items():
         for split in dataset.values():
             assert split.features == declared[config]
@@ -119,13 +121,13 @@ def test_sentence_zones_come_from_the_manifest(loaded):
     assert {"title", "byline", "dateline", "caption", "body"} <= seen
 
 
-def test_build_refuses_invalid_input_and_writes_nothing(built, fixture_manifest, tmp_path):
+def test_build_refuses_invalid_input_and_writes_nothing(built, fixture_project, tmp_path):
     out, _ = built
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     broken = tmp_path / "broken.json"
     shutil.copyfile(CASES / "span-text-mismatch" / "export.json", broken)
-    with pytest.raises(BuildRefused) as refused:
-        build(annotations=[broken], out=out, manifest=fixture_manifest)
+    with pytest.raises(Refused) as refused:
+        build(project=fixture_project, annotations=[broken], out=out)
     assert [i.code for i in refused.value.report.errors] == ["span-text-mismatch"]
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
@@ -133,14 +135,13 @@ def test_build_refuses_invalid_input_and_writes_nothing(built, fixture_manifest,
 
 
 def test_the_real_gold_builds_and_loads(tmp_path):
-    from tahqiq.paths import ANNOTATIONS_DIR
 
     out = tmp_path / "hub"
-    summary = build(annotations=[ANNOTATIONS_DIR], out=out)
+    summary = build(project=PROJECT, annotations=[ANNOTATIONS_DIR], out=out)
     assert summary.documents == {"train": ["000_d95377dd74b849ec", "001_5cf1961b90bbc695", "002_8d74ea292e70d4b2"],
                                  "test": ["003_8fcc2d3a299a1784", "004_22cbe569029b1730"]}
     docs = load_dataset(str(out), "documents", cache_dir=str(tmp_path / "cache"))
-    assert docs["train"].features == config_features(load_labels())["documents"]
+    assert docs["train"].features == config_features(LABELS)["documents"]
     assert sum(len(r["numbers"]) for split in docs.values() for r in split) >= 40
     readme = (out / "README.md").read_text(encoding="utf-8")
     assert "<!-- tahqiq:" not in readme and "Agreement between annotators 1 (A) and 2 (B)" in readme

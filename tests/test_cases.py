@@ -9,7 +9,7 @@ import pytest
 from tahqiq.issues import CATALOGUE
 from tahqiq.validate import validate_paths
 
-from conftest import CASES
+from conftest import CASES, LABELS
 
 CASE_DIRS = sorted(p for p in CASES.iterdir() if p.is_dir())
 
@@ -21,19 +21,19 @@ def test_every_code_has_a_golden_case():
 @pytest.mark.parametrize("case", CASE_DIRS, ids=lambda p: p.name)
 def test_golden_case(case, fixture_manifest):
     expected = {tuple(pair) for pair in json.loads((case / "expected.json").read_text(encoding="utf-8"))}
-    report = validate_paths([case / "export.json"], manifest=fixture_manifest).report
+    report = validate_paths([case / "export.json"], labels=LABELS, manifest=fixture_manifest).report
     found = {(issue.code, issue.pointer) for issue in report.issues}
     assert found == expected
     assert case.name in {code for code, _ in found}
     for issue in report.issues:
         assert issue.file.endswith("export.json")
-        assert issue.message and issue.hint
+        assert issue.message and issue.hint and issue.code in CATALOGUE
         if issue.pointer.startswith("/0/annotations/0/result/"):
             assert issue.task_id is not None and issue.annotation_id is not None
 
 
 def test_fixture_export_is_clean(fixture_export, fixture_manifest):
-    report = validate_paths([fixture_export], manifest=fixture_manifest).report
+    report = validate_paths([fixture_export], labels=LABELS, manifest=fixture_manifest).report
     assert report.issues == []
     assert report.tasks == 2
 
@@ -41,12 +41,14 @@ def test_fixture_export_is_clean(fixture_export, fixture_manifest):
 @pytest.mark.parametrize("case", CASE_DIRS, ids=lambda p: p.name)
 def test_fast_screen_agrees_with_reference_validator(case):
     """jsonschema-rs only screens tasks; it must never pass a task that jsonschema rejects."""
-    from tahqiq.validate.schema import task_screen, validator
+    from tahqiq.validate.schema import validators
+
+    checks = validators(LABELS)
 
     try:
         data = json.loads((case / "export.json").read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         pytest.skip("not JSON: level 1 stops before the schema")
     for index, task in enumerate(data):
-        reference = not any(e.absolute_path and e.absolute_path[0] == index for e in validator().iter_errors(data))
-        assert task_screen().is_valid(task) == reference
+        reference = not any(e.absolute_path and e.absolute_path[0] == index for e in checks.reference.iter_errors(data))
+        assert checks.task_screen.is_valid(task) == reference

@@ -6,9 +6,9 @@ import json
 import subprocess
 import sys
 
-from tahqiq.paths import ROOT
+from tahqiq.issues import CATALOGUE
 
-from conftest import CASES
+from conftest import CASES, ROOT
 
 
 def tahqiq(*args: str) -> subprocess.CompletedProcess:
@@ -26,7 +26,8 @@ def test_validate_broken_export_prints_coded_located_problems():
     assert run.returncode == 1
     assert "[span-text-mismatch]" in run.stdout
     assert "task 1" in run.stdout and "annotation 11" in run.stdout and "/0/annotations/0/result/" in run.stdout
-    assert "hint:" in run.stdout
+    hint = CATALOGUE["span-text-mismatch"].hint
+    assert run.stdout.count(hint) == 1 and "hints:" in run.stdout  # each code's hint once, not per issue
     assert "Traceback" not in run.stdout + run.stderr
 
 

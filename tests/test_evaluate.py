@@ -3,25 +3,26 @@ on the built-in pre-annotators over the repository's gold, and through its comma
 
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
 
 import pytest
 
 from tahqiq.baselines import PRE_ANNOTATORS
-from tahqiq.evaluate import EvaluationRefused, evaluate, register
+from tahqiq.cli import main
+from tahqiq.errors import Refused
+from tahqiq.evaluate import evaluate
 from tahqiq.gold import gold_documents
-from tahqiq.manifest import load_manifest
-from tahqiq.paths import ANNOTATIONS_DIR
 from tahqiq.validate import validate_paths
+
+from conftest import ANNOTATIONS_DIR, LABELS, MANIFEST, PROJECT
 
 DOC = "003_8fcc2d3a299a1784"
 
 
 @pytest.fixture(scope="module")
 def text() -> str:
-    return load_manifest().by_id[DOC].read_text()
+    return MANIFEST.by_id[DOC].read_text()
 
 
 def region(rid: str, layer: str, label: str, text: str, surface: str, attrs: dict | None = None,
@@ -53,7 +54,7 @@ def gold_dir(tmp_path, text):
     folder = tmp_path / "gold"
     folder.mkdir()
     (folder / f"{DOC}.json").write_text(json.dumps([task], ensure_ascii=False), encoding="utf-8")
-    assert validate_paths([folder]).report.ok
+    assert validate_paths([folder], labels=LABELS, manifest=MANIFEST).report.ok
     return folder
 
 
@@ -72,7 +73,7 @@ def test_counts_exact_and_overlap_matches(gold_dir, tmp_path, text):
               + region("p2", "entity", "NORP", text, "DeepSeek الصينية")  # overlaps e2, same label
               + region("p3", "entity", "ORG", text, "محور بلس")  # spurious
               + region("p4", "number", "NUM", text, "294 ألف دولار فقط", number_attrs("upper")))  # overlaps n1
-    (score,) = evaluate(annotations=[gold_dir], predictions=[predictions_file(tmp_path, text, result)])
+    (score,) = evaluate(project=PROJECT, annotations=[gold_dir], predictions=[predictions_file(tmp_path, text, result)])
     assert score.model_version == "m1" and score.documents == [DOC]
     entity, number = score.layers["entity"], score.layers["number"]
     assert (entity.first, entity.second) == (2, 3)
@@ -85,25 +86,25 @@ def test_counts_exact_and_overlap_matches(gold_dir, tmp_path, text):
 
 def test_a_wrong_entity_label_is_not_a_match(gold_dir, tmp_path, text):
     result = region("p1", "entity", "PRODUCT", text, "DeepSeek")
-    (score,) = evaluate(annotations=[gold_dir], predictions=[predictions_file(tmp_path, text, result)])
+    (score,) = evaluate(project=PROJECT, annotations=[gold_dir], predictions=[predictions_file(tmp_path, text, result)])
     assert score.layers["entity"].exact.tp == 0 and score.layers["entity"].overlap.tp == 0
     assert score.layers["entity"].attributes["label"].exact == 0.0
 
 
 def test_invalid_predictions_are_refused_with_coded_issues(gold_dir, tmp_path, text):
     result = region("p1", "entity", "COMPANY", text, "DeepSeek")
-    with pytest.raises(EvaluationRefused) as refused:
-        evaluate(annotations=[gold_dir], predictions=[predictions_file(tmp_path, text, result)])
+    with pytest.raises(Refused) as refused:
+        evaluate(project=PROJECT, annotations=[gold_dir], predictions=[predictions_file(tmp_path, text, result)])
     (issue,) = refused.value.report.errors
     assert issue.code == "unknown-label" and issue.pointer == "/0/predictions/0/result/0/value/labels/0"
 
 
 def test_builtin_pre_annotators_against_the_repository_gold(tmp_path):
     gold = shutil.copytree(ANNOTATIONS_DIR, tmp_path / "annotations")
-    manifest = load_manifest()
-    docs = gold_documents(validate_paths([gold]).tasks, manifest=manifest)
+    manifest = MANIFEST
+    docs = gold_documents(validate_paths([gold], labels=LABELS, manifest=MANIFEST).tasks, manifest=manifest)
     assert docs, "the repository's annotations/ holds no gold to evaluate against"
-    scores = {s.model_version: s for s in evaluate(annotations=[gold])}
+    scores = {s.model_version: s for s in evaluate(project=PROJECT, annotations=[gold])}
     assert set(scores) == {p.model_version for p in PRE_ANNOTATORS}
     for pre_annotator in PRE_ANNOTATORS:
         score = scores[pre_annotator.model_version]
@@ -116,10 +117,7 @@ def test_builtin_pre_annotators_against_the_repository_gold(tmp_path):
 
 
 def run(argv: list[str]) -> int:
-    top = argparse.ArgumentParser(prog="tahqiq")
-    register(top.add_subparsers(dest="command"))
-    args = top.parse_args(argv)
-    return args.func(args)
+    return main(["--project", str(PROJECT.root), *argv])
 
 
 def test_command_prints_a_table_or_json(gold_dir, capsys):

@@ -10,14 +10,12 @@ from label_studio_sdk.label_interface import LabelInterface
 from tahqiq.card import label_tables
 from tahqiq.features import config_features
 from tahqiq.generate import drifted_files, export_schema
-from tahqiq.labels import load_labels
-from tahqiq.paths import ANNOTATIONS_DIR, EXPORT_SCHEMA_FILE, LABELING_CONFIG_FILE
 
-LABELS = load_labels()
+from conftest import ANNOTATIONS_DIR, EXPORT_SCHEMA_FILE, LABELING_CONFIG_FILE, LABELS, PROJECT
 
 
 def test_generated_files_are_up_to_date():
-    assert drifted_files() == [], "run `tahqiq generate` and commit the result"
+    assert drifted_files(PROJECT) == [], "run `tahqiq generate` and commit the result"
 
 
 def test_labeling_config_declares_every_label_and_attribute():
@@ -26,7 +24,7 @@ def test_labeling_config_declares_every_label_and_attribute():
         assert interface.get_control(layer.name).labels == list(layer.labels)
         for attr in layer.attributes.values():
             control = interface.get_control(attr.name)
-            assert control.tag.lower() == attr.control
+            assert control.tag.lower() == attr.control.name
             if attr.choices:
                 assert control.labels == list(attr.choices)
     relations = LABELING_CONFIG_FILE.read_text(encoding="utf-8").split("<Relations")[1].split("</Relations>")[0]

@@ -8,9 +8,9 @@ import pytest
 
 from tahqiq.gold import gold_documents
 from tahqiq.labels import ENTITY, NUMBER
-from tahqiq.manifest import load_manifest
-from tahqiq.paths import ANNOTATIONS_DIR
 from tahqiq.validate import validate_paths
+
+from conftest import ANNOTATIONS_DIR, LABELS, MANIFEST
 
 DIGITS = re.compile(r"[0-9٠-٩]+(?:[.,][0-9٠-٩]+)*")
 DUALS = ("دولارين", "شهرين", "مركزين")
@@ -19,17 +19,17 @@ NAMES_AND_DATES = {"PRODUCT", "DATE", "TIME"}
 
 @pytest.fixture(scope="module")
 def validation():
-    return validate_paths([ANNOTATIONS_DIR])
+    return validate_paths([ANNOTATIONS_DIR], labels=LABELS, manifest=MANIFEST)
 
 
 @pytest.fixture(scope="module")
 def docs(validation):
-    return {d.doc_id: d for d in gold_documents(validation.tasks, manifest=load_manifest())}
+    return {d.doc_id: d for d in gold_documents(validation.tasks, manifest=MANIFEST)}
 
 
 def test_gold_is_valid_and_covers_every_seed(validation, docs):
     assert validation.report.issues == []
-    assert sorted(docs) == sorted(d.doc_id for d in load_manifest().documents)
+    assert sorted(docs) == sorted(d.doc_id for d in MANIFEST.documents)
 
 
 def test_every_digit_sequence_is_a_number_or_a_name_or_date(docs):
@@ -77,12 +77,12 @@ def test_brief_examples(docs, surface, value, unit, bound, approximate):
                 region.attrs["approximate"]) == (value, unit, bound, approximate)
 
 
-def test_double_annotated_documents_keep_both_passes_and_the_adjudication(validation):
-    passes = {}
-    for parsed in validation.tasks:
-        users = {a["completed_by"]: a["ground_truth"] for _, a, _ in parsed.annotations}
-        passes[parsed.task["data"]["doc_id"]] = users
-    double = [doc for doc, users in passes.items() if {1, 2} <= set(users)]
-    assert len(double) >= 2
-    for doc in double:
-        assert passes[doc] == {1: False, 2: False, 3: True}
+def test_every_document_keeps_both_passes_the_adjudication_and_their_provenance(validation):
+    for task in validation.tasks:
+        assert {a.completed_by: a.ground_truth for a in task.annotations} == {1: False, 2: False, 3: True}
+        passes = task.raw["meta"]["passes"]
+        assert set(passes) == {str(a.id) for a in task.annotations}, task.doc_id
+        for provenance in passes.values():
+            assert {"annotator", "kind", "date", "guidelines", "saw", "made"} <= set(provenance)
+        blind = passes[str(task.by_annotator(2).id)]
+        assert blind["saw"].startswith("only the raw text and guidelines")

@@ -18,12 +18,13 @@ import yaml
 from huggingface_hub import DatasetCard
 from huggingface_hub.utils import hf_raise_for_status
 
-from tahqiq import __version__
 from tahqiq.hubrepo import verify_repo
-from tahqiq.paths import ANNOTATIONS_DIR, ROOT
 from tahqiq.publish import hub_error_message
 
+from conftest import ANNOTATIONS_DIR, PROJECT, ROOT
 from hub_fixtures import free_port, hub_env, run_tahqiq
+
+VERSION = PROJECT.version
 
 PLAN_LINE = re.compile(r"^\s+(\d+)\s+([0-9a-f]{64})\s+(\S.*)$")
 FAKE_TOKEN = "hf_tahqiqTestTokenNeverPrinted0123456789"
@@ -57,15 +58,15 @@ def test_dry_run_plan_lists_exactly_the_built_files_without_token_or_network(tmp
         sorted(f"annotations/{p.name}" for p in ANNOTATIONS_DIR.glob("*.json"))
     card_yaml = done.stdout.split("card YAML (README.md):\n", 1)[1]
     assert yaml_block(card_yaml) == yaml_block((out / "README.md").read_text(encoding="utf-8"))
-    assert f"message: Tahqiq data v{__version__}" in done.stdout
-    assert f"Dataset version: {__version__}" in (out / "README.md").read_text(encoding="utf-8")
-    assert f"git tag data-v{__version__}" in done.stdout
+    assert f"message: Tahqiq data v{VERSION}" in done.stdout
+    assert f"Dataset version: {VERSION}" in (out / "README.md").read_text(encoding="utf-8")
+    assert f"git tag data-v{VERSION}" in done.stdout
     assert "nothing was sent to the Hub" in done.stdout
 
 
 def test_changelog_has_an_entry_for_the_dataset_version():
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
-    assert re.search(rf"^## {re.escape(__version__)} ", changelog, re.M), f"CHANGELOG.md lacks ## {__version__}"
+    assert re.search(rf"^## {re.escape(VERSION)} ", changelog, re.M), f"CHANGELOG.md lacks ## {VERSION}"
 
 
 # ---- clear failures: exit 2, one line, no traceback, no token in the output -------------------------------------

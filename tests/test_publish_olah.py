@@ -14,15 +14,18 @@ from pathlib import Path
 
 import pytest
 
-from tahqiq.features import CONFIGS, config_features
-from tahqiq.labels import load_labels
+from tahqiq.features import config_features, configs
 
+from conftest import LABELS
 from hub_fixtures import hub_env, run_tahqiq
+
+CONFIGS = configs(LABELS)
 
 REPO_ID = "tahqiq-tests/tahqiq"
 LOAD = """
 import json, sys
 import datasets
+
 source, revision, out = sys.argv[1], sys.argv[2] or None, sys.argv[3]
 result = {}
 for config in sys.argv[4:]:
@@ -44,7 +47,7 @@ def load_in_subprocess(source: str, *, home: Path, revision: str | None = None, 
 
 
 def assert_same_dataset(remote: dict, local: dict) -> None:
-    expected_features = {c: f.to_dict() for c, f in config_features(load_labels()).items()}
+    expected_features = {c: f.to_dict() for c, f in config_features(LABELS).items()}
     assert set(local) == set(CONFIGS)
     for config in CONFIGS:
         assert set(remote[config]) == set(local[config]) == {"train", "test"}

@@ -10,17 +10,20 @@ import sys
 
 import pytest
 
-from tahqiq.paths import ANNOTATIONS_DIR
+from tahqiq.errors import DataError, Refused
 from tahqiq.reopen import PublishedDataError, load_published_tasks
 
+from conftest import ANNOTATIONS_DIR, PROJECT
 from hub_fixtures import hub_env
 
 REPO_ID = "tahqiq-tests/reopen"
 REOPEN = """
 import json, sys
+from tahqiq.project import find_project
 from tahqiq.reopen import PublishedDataError, load_published_tasks
+
 try:
-    tasks = load_published_tasks(source=sys.argv[1], revision=sys.argv[2] or None)
+    tasks = load_published_tasks(project=find_project(), source=sys.argv[1], revision=sys.argv[2] or None)
 except PublishedDataError as err:
     print(err)
     sys.exit(3)
@@ -37,12 +40,12 @@ def annotation_tasks() -> list[dict]:
 def reopen_in_subprocess(source: str, revision: str | None, *, home, **env: str) -> subprocess.CompletedProcess:
     home.mkdir(exist_ok=True)
     return subprocess.run([sys.executable, "-c", REOPEN, source, revision or "", str(home / "tasks.json")],
-                          cwd=home, env=hub_env(home, **env), capture_output=True, text=True,
-                          stdin=subprocess.DEVNULL)
+                          cwd=home, env=hub_env(home, TAHQIQ_PROJECT=str(PROJECT.root), **env), capture_output=True,
+                          text=True, stdin=subprocess.DEVNULL)
 
 
 def test_reopen_local_built_repo_gives_the_annotation_tasks(built_repo):
-    tasks = load_published_tasks(source=str(built_repo))
+    tasks = load_published_tasks(project=PROJECT, source=str(built_repo))
     assert tasks == annotation_tasks()
     assert all(any(a["ground_truth"] for a in task["annotations"]) for task in tasks)
 
@@ -82,13 +85,13 @@ def test_reopen_without_a_reachable_hub_fails_clearly(tmp_path):
 ])
 def test_reopen_rejects_sources_it_cannot_resolve(built_repo, source, revision, phrase):
     with pytest.raises(PublishedDataError, match=phrase):
-        load_published_tasks(source=source.format(built=built_repo), revision=revision)
+        load_published_tasks(project=PROJECT, source=source.format(built=built_repo), revision=revision)
 
 
 def test_reopen_refuses_a_repo_without_annotations(built_repo, tmp_path):
     repo = shutil.copytree(built_repo, tmp_path / "hub", ignore=shutil.ignore_patterns("annotations"))
-    with pytest.raises(PublishedDataError, match="no annotations/"):
-        load_published_tasks(source=str(repo))
+    with pytest.raises(DataError, match="no annotations/"):
+        load_published_tasks(project=PROJECT, source=str(repo))
 
 
 def test_reopen_refuses_tasks_that_do_not_validate(built_repo, tmp_path):
@@ -98,16 +101,19 @@ def test_reopen_refuses_tasks_that_do_not_validate(built_repo, tmp_path):
     span = next(item for item in tasks[0]["annotations"][0]["result"] if item["type"] == "labels")
     span["value"]["end"] += 1
     path.write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
-    with pytest.raises(PublishedDataError, match="span-text-mismatch"):
-        load_published_tasks(source=str(repo))
+    with pytest.raises(Refused) as refused:
+        load_published_tasks(project=PROJECT, source=str(repo))
+    assert "span-text-mismatch" in {i.code for i in refused.value.report.errors}
 
 
-def test_reopen_checks_the_repos_own_schema(built_repo, tmp_path):
-    """The project's schema allows ORG; a repo whose own schema does not must be refused by that schema."""
+def test_reopen_checks_the_repos_own_labels(built_repo, tmp_path):
+    """The project's labels allow ORG; a repo whose own labels do not must be refused by the schema they make."""
     repo = shutil.copytree(built_repo, tmp_path / "hub")
-    schema = repo / "schema" / "export.schema.json"
-    text = schema.read_text(encoding="utf-8")
-    assert text.count('"ORG",') == 1
-    schema.write_text(text.replace('"ORG",', ""), encoding="utf-8")
-    with pytest.raises(PublishedDataError, match=r"(?s)\[unknown-label\] L1 .*'ORG' is not one of"):
-        load_published_tasks(source=str(repo))
+    labels = repo / "schema" / "labels.yaml"
+    text = labels.read_text(encoding="utf-8")
+    assert text.count("      ORG: ") == 1
+    labels.write_text(text.replace("      ORG: ", "      ORGANISATION: "), encoding="utf-8")
+    with pytest.raises(Refused) as refused:
+        load_published_tasks(project=PROJECT, source=str(repo))
+    assert {i.code for i in refused.value.report.errors} == {"unknown-label"}
+    assert any("'ORG' is not one of" in i.message for i in refused.value.report.errors)

@@ -12,12 +12,13 @@ from datasets import load_dataset
 
 from tahqiq.build import build
 from tahqiq.cli import main
-from tahqiq.manifest import Manifest, load_manifest, sha256_text
-from tahqiq.paths import ANNOTATIONS_DIR, SEEDS_DIR
+from tahqiq.manifest import sha256_text
+from tahqiq.project import Project
 from tahqiq.studio.pull import PullRefused, UnsyncedAnnotations, pull
 from tahqiq.studio.push import push
 from tahqiq.validate import validate_paths
 
+from conftest import ANNOTATIONS_DIR, LABELS, MANIFEST, PROJECT, SEEDS_DIR, make_project
 from studio_fixtures import tree_bytes
 
 pytestmark = pytest.mark.studio
@@ -27,9 +28,10 @@ EMOJI_TEXT = "😀 قالت شركة إنفيديا إن مبيعاتها بلغ
 
 
 @pytest.fixture(scope="module")
-def emoji_manifest(tmp_path_factory) -> Manifest:
-    """The real seeds plus one document whose first character is outside the BMP (two UTF-16 units)."""
-    seeds = tmp_path_factory.mktemp("root") / "seeds"
+def emoji_project(tmp_path_factory) -> Project:
+    """A project with the real seeds plus one document whose first character is outside the BMP (two UTF-16
+    units)."""
+    seeds = tmp_path_factory.mktemp("seeds") / "seeds"
     shutil.copytree(SEEDS_DIR, seeds)
     (seeds / f"{EMOJI_DOC}.txt").write_bytes(EMOJI_TEXT.encode("utf-8"))
     raw = yaml.safe_load((seeds / "manifest.yaml").read_text(encoding="utf-8"))
@@ -37,7 +39,7 @@ def emoji_manifest(tmp_path_factory) -> Manifest:
                              "sha256": sha256_text(EMOJI_TEXT), "title": None,
                              "source": None, "language": "ar", "split": "train", "zones": {}})
     (seeds / "manifest.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    return load_manifest(seeds / "manifest.yaml")
+    return make_project(tmp_path_factory.mktemp("emoji-project"), seeds)
 
 
 def gold_copy(tmp_path: Path) -> Path:
@@ -93,9 +95,9 @@ def ui_annotation(text: str) -> list[dict]:
 def test_push_twice_then_pull_changes_nothing(studio_home, studio_client, tmp_path):
     gold = gold_copy(tmp_path)
     before = tree_bytes(gold)
-    first = push(home=studio_home, annotations_dir=gold, project="gold", progress=False)
-    second = push(home=studio_home, annotations_dir=gold, project="gold", progress=False)
-    n_annotations = sum(len(t.task["annotations"]) for t in validate_paths([gold]).tasks)
+    first = push(project=PROJECT, home=studio_home, annotations_dir=gold, title="gold")
+    second = push(project=PROJECT, home=studio_home, annotations_dir=gold, title="gold")
+    n_annotations = sum(len(t.annotations) for t in validate_paths([gold], labels=LABELS, manifest=MANIFEST).tasks)
     assert first.counts["tasks created"] == 5 and first.counts["annotations created"] == n_annotations
     assert first.counts["predictions created"] == 5
     assert second.counts == {**dict.fromkeys(second.counts, 0), "tasks kept": 5,
@@ -105,45 +107,45 @@ def test_push_twice_then_pull_changes_nothing(studio_home, studio_client, tmp_pa
     assert sum(len(t.annotations) for t in tasks) == n_annotations
     assert all(len(t.predictions) == 1 for t in tasks)
 
-    result = pull(home=studio_home, annotations_dir=gold, project="gold")
+    result = pull(project=PROJECT, home=studio_home, annotations_dir=gold, title="gold")
     assert [c.written for c in result.changes] == [False] * 5
     assert tree_bytes(gold) == before  # ids, annotators and bytes survive the round trip
 
 
 def test_pull_keeps_files_of_tasks_absent_from_the_export(studio_home, studio_client, tmp_path):
     gold = gold_copy(tmp_path)
-    push(home=studio_home, annotations_dir=gold, project="absent", predictions=False, progress=False)
+    push(project=PROJECT, home=studio_home, annotations_dir=gold, title="absent", predictions=False)
     doc_id, task_id = sorted(task_ids(studio_client, "absent").items())[0]
     studio_client.tasks.delete(id=str(task_id))
     before = tree_bytes(gold)
-    result = pull(home=studio_home, annotations_dir=gold, project="absent")
+    result = pull(project=PROJECT, home=studio_home, annotations_dir=gold, title="absent")
     assert doc_id not in {c.doc_id for c in result.changes}
     assert tree_bytes(gold) == before
 
 
 def test_pull_refuses_to_drop_annotations_the_server_never_had(studio_home, tmp_path):
-    push(home=studio_home, annotations_dir=tmp_path / "empty", project="unsynced", progress=False)
+    push(project=PROJECT, home=studio_home, annotations_dir=tmp_path / "empty", title="unsynced")
     gold = gold_copy(tmp_path)
     before = tree_bytes(gold)
     with pytest.raises(UnsyncedAnnotations, match="tahqiq studio push"):
-        pull(home=studio_home, annotations_dir=gold, project="unsynced")
+        pull(project=PROJECT, home=studio_home, annotations_dir=gold, title="unsynced")
     assert tree_bytes(gold) == before
 
 
-def test_ui_annotation_comes_back_validates_builds_and_loads(studio_home, studio_client, emoji_manifest, tmp_path):
+def test_ui_annotation_comes_back_validates_builds_and_loads(studio_home, studio_client, emoji_project, tmp_path):
     annotations = gold_copy(tmp_path)  # new work joins the gold of both splits
-    push(home=studio_home, annotations_dir=annotations, project="ui-roundtrip", manifest=emoji_manifest, progress=False)
+    push(project=emoji_project, home=studio_home, annotations_dir=annotations, title="ui-roundtrip")
     task_id = task_ids(studio_client, "ui-roundtrip")[EMOJI_DOC]
     made = studio_client.annotations.create(id=task_id, result=ui_annotation(EMOJI_TEXT))
 
-    result = pull(home=studio_home, annotations_dir=annotations, project="ui-roundtrip", manifest=emoji_manifest)
+    result = pull(project=emoji_project, home=studio_home, annotations_dir=annotations, title="ui-roundtrip")
     (change,) = [c for c in result.changes if c.written]
     assert (change.doc_id, change.added, change.relations_added) == (EMOJI_DOC, 3, 2)
     assert change.annotations_added == [made.id]
-    assert validate_paths([annotations], manifest=emoji_manifest).report.ok
+    assert validate_paths([annotations], labels=LABELS, manifest=emoji_project.manifest).report.ok
 
     out = tmp_path / "hub"
-    build(annotations=[annotations], out=out, manifest=emoji_manifest, progress=False)
+    build(project=emoji_project, annotations=[annotations], out=out)
     cache = str(tmp_path / "hf-cache")  # fresh: a warm cache can serve stale Parquet
     (doc,) = [d for d in load_dataset(str(out), "documents", cache_dir=cache)["train"] if d["doc_id"] == EMOJI_DOC]
     assert doc["text"] == EMOJI_TEXT
@@ -158,23 +160,23 @@ def test_ui_annotation_comes_back_validates_builds_and_loads(studio_home, studio
     studio_client.annotations.update(id=made.id, result=[
         {**item, "value": {**item["value"], "choices": ["yes"]}} if item.get("from_name") == "approximate"
         else item for item in ui_annotation(EMOJI_TEXT)])
-    again = pull(home=studio_home, annotations_dir=annotations, project="ui-roundtrip", manifest=emoji_manifest)
+    again = pull(project=emoji_project, home=studio_home, annotations_dir=annotations, title="ui-roundtrip")
     (change,) = [c for c in again.changes if c.written]
     assert (change.added, change.changed, change.removed) == (0, 1, 0)
 
 
-def test_invalid_annotations_make_pull_fail_and_write_nothing(studio_home, studio_client, emoji_manifest,
+def test_invalid_annotations_make_pull_fail_and_write_nothing(studio_home, studio_client, emoji_project,
                                                               tmp_path, capsys):
     annotations = tmp_path / "annotations"
-    push(home=studio_home, annotations_dir=annotations, project="invalid", manifest=emoji_manifest,
-         predictions=False, progress=False)
+    push(project=emoji_project, home=studio_home, annotations_dir=annotations, title="invalid",
+         predictions=False)
     ids = task_ids(studio_client, "invalid")
     studio_client.annotations.create(id=ids[EMOJI_DOC], result=ui_annotation(EMOJI_TEXT))
-    pull(home=studio_home, annotations_dir=annotations, project="invalid", manifest=emoji_manifest)
+    pull(project=emoji_project, home=studio_home, annotations_dir=annotations, title="invalid")
     before = tree_bytes(annotations)
     assert before
 
-    seed = emoji_manifest.by_id["003_8fcc2d3a299a1784"]
+    seed = emoji_project.manifest.by_id["003_8fcc2d3a299a1784"]
     text = seed.read_text()
     past_end = span("BadOffs001", "entity", "ORG", text, len(text) - 3, len(text))
     past_end["value"]["end"] = len(text) + 40
@@ -183,7 +185,7 @@ def test_invalid_annotations_make_pull_fail_and_write_nothing(studio_home, studi
         span("BadLabel01", "entity", "COMPANY", text, 0, 7)])
 
     with pytest.raises(PullRefused) as refused:
-        pull(home=studio_home, annotations_dir=annotations, project="invalid", manifest=emoji_manifest)
+        pull(project=emoji_project, home=studio_home, annotations_dir=annotations, title="invalid")
     issues = {i.code: i for i in refused.value.report.errors}
     assert set(issues) == {"offset-out-of-range", "unknown-label"}
     assert issues["offset-out-of-range"].task_id == ids[seed.doc_id]
@@ -193,7 +195,7 @@ def test_invalid_annotations_make_pull_fail_and_write_nothing(studio_home, studi
     assert issues["unknown-label"].pointer.endswith("/result/0/value/labels/0")
     assert tree_bytes(annotations) == before
 
-    code = main(["studio", "pull", "--studio-dir", str(studio_home.root), "--project", "invalid",
+    code = main(["studio", "pull", "--studio-dir", str(studio_home.root), "--title", "invalid",
                  "--annotations-dir", str(annotations)])
     out = capsys.readouterr()
     assert code == 1 and "Traceback" not in out.out + out.err
@@ -203,18 +205,19 @@ def test_invalid_annotations_make_pull_fail_and_write_nothing(studio_home, studi
 
 def test_push_from_a_published_repo_reopens_the_gold(studio_home, studio_client, built_repo, tmp_path):
     """A correction cycle from the built Hub repo alone: push --from it, pull into an empty folder, get the gold."""
-    summary = push(home=studio_home, annotations_dir=tmp_path / "not-used", project="reopened",
-                   source=str(built_repo), predictions=False, progress=False)
-    n_annotations = sum(len(t.task["annotations"]) for t in validate_paths([ANNOTATIONS_DIR]).tasks)
+    summary = push(project=PROJECT, home=studio_home, annotations_dir=tmp_path / "not-used", title="reopened",
+                   source=str(built_repo), predictions=False)
+    tasks = validate_paths([ANNOTATIONS_DIR], labels=LABELS, manifest=MANIFEST).tasks
+    n_annotations = sum(len(t.annotations) for t in tasks)
     assert (summary.counts["tasks created"], summary.counts["annotations created"]) == (5, n_annotations)
     assert sum(len(t.annotations) for t in studio_client.tasks.list(project=summary.project_id)) == n_annotations
     fresh = tmp_path / "annotations"
-    pull(home=studio_home, annotations_dir=fresh, project="reopened")
+    pull(project=PROJECT, home=studio_home, annotations_dir=fresh, title="reopened")
     assert tree_bytes(fresh) == tree_bytes(ANNOTATIONS_DIR)
 
 
 def test_push_from_a_missing_source_is_a_clear_error(studio_home, tmp_path, capsys):
-    code = main(["studio", "push", "--studio-dir", str(studio_home.root), "--project", "nowhere",
+    code = main(["studio", "push", "--studio-dir", str(studio_home.root), "--title", "nowhere",
                  "--from", str(tmp_path / "no-such-build")])
     out = capsys.readouterr()
     assert code == 2 and "Traceback" not in out.out + out.err
@@ -239,13 +242,13 @@ def as_the_web_ui_saves(result: list[dict]) -> list[dict]:
 def test_an_unchanged_save_in_the_editor_pulls_back_byte_identical(studio_home, studio_client, tmp_path):
     gold = gold_copy(tmp_path)
     before = tree_bytes(gold)
-    summary = push(home=studio_home, annotations_dir=gold, project="resave", predictions=False, progress=False)
+    summary = push(project=PROJECT, home=studio_home, annotations_dir=gold, title="resave", predictions=False)
     saved = 0
     for task in studio_client.tasks.list(project=summary.project_id):
         for annotation in task.annotations:
             studio_client.annotations.update(id=annotation["id"], result=as_the_web_ui_saves(annotation["result"]))
             saved += 1
     assert saved >= 5
-    result = pull(home=studio_home, annotations_dir=gold, project="resave")
+    result = pull(project=PROJECT, home=studio_home, annotations_dir=gold, title="resave")
     assert [c.written for c in result.changes] == [False] * 5
     assert tree_bytes(gold) == before

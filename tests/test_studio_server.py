@@ -14,6 +14,8 @@ from tahqiq.cli import main
 from tahqiq.studio.home import StudioError, StudioHome, load_credentials, read_state
 from tahqiq.studio.server import install, is_installed, process_gone, running_session, up
 
+from conftest import PROJECT
+
 pytestmark = pytest.mark.studio
 
 
@@ -48,12 +50,12 @@ def test_secrets_are_private(studio_home):
 
 def test_install_is_idempotent(studio_home):
     assert is_installed(studio_home)
-    assert install(home=studio_home, progress=False) is False
+    assert install(home=studio_home) is False
 
 
 def test_second_up_finds_the_running_server(studio_home):
     pid = read_state(studio_home).pid
-    again = up(home=studio_home, progress=False)
+    again = up(home=studio_home)
     assert again.reused and again.pid == pid
 
 
@@ -63,7 +65,7 @@ def test_down_stops_by_pid_and_up_restarts_with_the_same_data(studio_home, studi
     assert main(["studio", "down", "--studio-dir", str(studio_home.root)]) == 0
     assert process_gone(pid)
     assert read_state(studio_home) is None and running_session(studio_home) is None
-    restarted = up(home=studio_home, progress=False)
+    restarted = up(home=studio_home)
     assert not restarted.reused and restarted.pid != pid
     from tahqiq.studio.client import connect, find_project
     assert find_project(connect(studio_home), "survives-restart") is not None
@@ -88,7 +90,7 @@ def test_busy_port_is_refused(tmp_path):
         busy.listen()
         port = busy.getsockname()[1]
         with pytest.raises(StudioError, match=f"port {port}"):
-            up(home=StudioHome(root=tmp_path / "other"), port=port, progress=False)
+            up(home=StudioHome(root=tmp_path / "other", venv=PROJECT.studio_dir / "venv"), port=port)
 
 
 def test_commands_print_url_and_login_but_never_secrets(studio_home, capfd, tmp_path):
@@ -97,9 +99,9 @@ def test_commands_print_url_and_login_but_never_secrets(studio_home, capfd, tmp_
     up_out = capfd.readouterr()
     assert "already running" in up_out.out and running_session(studio_home).url in up_out.out
     assert load_credentials(studio_home).username in up_out.out
-    assert main(["studio", "push", *home, "--project", "cli", "--annotations-dir", str(tmp_path / "a")]) == 0
-    assert main(["studio", "status", *home, "--project", "cli"]) == 0
-    assert main(["studio", "pull", *home, "--project", "cli", "--annotations-dir", str(tmp_path / "a")]) == 0
+    assert main(["studio", "push", *home, "--title", "cli", "--annotations-dir", str(tmp_path / "a")]) == 0
+    assert main(["studio", "status", *home, "--title", "cli"]) == 0
+    assert main(["studio", "pull", *home, "--title", "cli", "--annotations-dir", str(tmp_path / "a")]) == 0
     out = up_out.out + up_out.err + "".join(capfd.readouterr())
     creds = load_credentials(studio_home)
     assert creds.token not in out and creds.password not in out

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from tahqiq.manifest import load_manifest
 from tahqiq.quantities import stated_values
 from tahqiq.text import bio_tags, split_sentences, tokenize
 
-SEEDS = load_manifest().documents
+from conftest import MANIFEST
+
+SEEDS = MANIFEST.documents
 
 
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda d: d.doc_id)

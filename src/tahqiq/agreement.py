@@ -6,16 +6,13 @@ exact-match rate for numeric values."""
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import Any
 
-from tahqiq.labels import ENTITY, LabelSet, load_labels
-from tahqiq.regions import Region
+from tahqiq.labels import ENTITY, LabelSet
+from tahqiq.model import Region, Task
 from tahqiq.scoring import PRF, cohen_kappa, match_spans
-from tahqiq.validate import validate_paths
-from tahqiq.validate.structure import ParsedTask
 
 NUMERIC = {"value", "value_max"}
 
@@ -38,17 +35,10 @@ class LayerAgreement:
 
 @dataclass
 class AgreementResult:
-    first: int
-    second: int
+    first: Any
+    second: Any
     documents: list[str]
     layers: dict[str, LayerAgreement]
-
-
-def _by_annotator(parsed: ParsedTask, user: int):
-    for _, annotation, result in parsed.annotations:
-        if annotation.get("completed_by") == user and not annotation.get("was_cancelled"):
-            return result
-    return None
 
 
 def _same(a, b) -> bool:
@@ -57,17 +47,16 @@ def _same(a, b) -> bool:
     return a == b
 
 
-def agreement_from_tasks(tasks: list[ParsedTask], *, first: int, second: int,
-                         labels: LabelSet | None = None) -> AgreementResult:
-    labels = labels or load_labels()
+def agreement_from_tasks(tasks: list[Task], *, first: Any, second: Any, labels: LabelSet) -> AgreementResult:
+    """Agreement of annotator `first` (A) and `second` (B) over the tasks both annotated."""
     layers = {name: LayerAgreement() for name in labels.layers}
     pairs: dict[str, dict[str, list[tuple]]] = {name: {} for name in labels.layers}
     documents = []
-    for parsed in tasks:
-        a, b = _by_annotator(parsed, first), _by_annotator(parsed, second)
+    for task in tasks:
+        a, b = task.by_annotator(first), task.by_annotator(second)
         if a is None or b is None:
             continue
-        documents.append(parsed.task["data"].get("doc_id") or str(parsed.task["id"]))
+        documents.append(task.doc_id or str(task.id))
         for name, layer in layers.items():
             ra: list[Region] = [r for r in a.regions.values() if r.layer == name]
             rb: list[Region] = [r for r in b.regions.values() if r.layer == name]
@@ -92,11 +81,6 @@ def agreement_from_tasks(tasks: list[ParsedTask], *, first: int, second: int,
     return AgreementResult(first=first, second=second, documents=documents, layers=layers)
 
 
-def agreement_report(*, paths: list[Path], first: int, second: int) -> AgreementResult:
-    """Agreement over export files; the files are validated first and only schema-valid tasks are compared."""
-    return agreement_from_tasks(validate_paths(paths).tasks, first=first, second=second)
-
-
 def _fmt(x: float | None) -> str:
     return "n/a" if x is None else f"{x:.3f}"
 
@@ -111,11 +95,9 @@ def agreement_rows(result: AgreementResult) -> list[dict]:
     return rows
 
 
-def format_agreement(result: AgreementResult, *, fmt: str = "text") -> str:
+def agreement_markdown(result: AgreementResult) -> str:
+    """The agreement as a sentence and two Markdown tables (spans per layer; attributes of matched regions)."""
     rows = agreement_rows(result)
-    if fmt == "json":
-        return json.dumps({"first": result.first, "second": result.second, "documents": result.documents,
-                           "layers": rows}, ensure_ascii=False, indent=2)
     lines = ["| layer | regions (A / B) | span F1 exact | span F1 overlap |", "|---|---|---|---|"]
     for row in rows:
         lines.append(f"| {row['layer']} | {row['regions_first']} / {row['regions_second']} | "
@@ -126,7 +108,5 @@ def format_agreement(result: AgreementResult, *, fmt: str = "text") -> str:
             lines.append(f"| {row['layer']} | {attr} | {a['pairs']} | {_fmt(a['kappa'])} | "
                          f"{_fmt(a['exact_match'])} |")
     header = (f"Agreement between annotators {result.first} (A) and {result.second} (B) on "
-              f"{len(result.documents)} document(s): {', '.join(result.documents)}")
-    if fmt == "markdown":
-        return header + ".\n\n" + "\n".join(lines)
+              f"{len(result.documents)} document(s): {', '.join(result.documents)}.")
     return header + "\n\n" + "\n".join(lines)

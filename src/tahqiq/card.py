@@ -12,12 +12,11 @@ from datasets.info import DatasetInfo, DatasetInfosDict
 from datasets.utils.metadata import MetadataConfigs
 from huggingface_hub import DatasetCard, DatasetCardData
 
-from tahqiq import __version__
-from tahqiq.agreement import AgreementResult, format_agreement
-from tahqiq.features import CONFIGS, DEFAULT_CONFIG
+from tahqiq.agreement import AgreementResult, agreement_markdown
+from tahqiq.errors import DataError
+from tahqiq.features import DEFAULT_CONFIG
 from tahqiq.labels import LabelSet
 from tahqiq.manifest import Manifest
-from tahqiq.paths import CARD_PROSE_FILE
 
 LICENSE_NAME = "cc-by-4.0-annotations-texts-by-publishers"
 SIZE_CATEGORIES = [(1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M")]
@@ -45,7 +44,7 @@ def card_data(*, features: dict[str, Features], row_counts: dict[str, dict[str, 
         tags=["arabic", "news", "numbers", "claims", "check-worthiness", "label-studio"],
     )
     infos = {}
-    for config in CONFIGS:
+    for config in features:
         splits = SplitDict()
         for split, n in row_counts[config].items():
             splits.add(SplitInfo(name=split, num_examples=n, num_bytes=sizes[config][split]))
@@ -55,24 +54,28 @@ def card_data(*, features: dict[str, Features], row_counts: dict[str, dict[str, 
     MetadataConfigs({
         config: {"data_files": [{"split": split, "path": path} for split, path in data_files[config].items()],
                  **({"default": True} if config == DEFAULT_CONFIG else {})}
-        for config in CONFIGS
+        for config in features
     }).to_dataset_card_data(data)
     return data
 
 
 def label_tables(labels: LabelSet) -> str:
-    lines = ["**Entity labels** (Wojood-compatible names)", "", "| label | meaning |", "|---|---|"]
-    lines += [f"| `{k}` | {v} |" for k, v in labels.layers["entity"].labels.items()]
-    for layer in ("number", "claim"):
-        lines += ["", f"**{layer.capitalize()} attributes**", "", "| attribute | values | meaning |", "|---|---|---|"]
-        for attr in labels.layers[layer].attributes.values():
-            values = ", ".join(f"`{c}`" for c in attr.choices) or ("float" if attr.control == "number" else "text")
+    lines: list[str] = []
+    for layer in labels.layers.values():
+        if not layer.single_label:
+            lines += [f"**{layer.name.capitalize()} labels**", "", "| label | meaning |", "|---|---|"]
+            lines += [f"| `{k}` | {v} |" for k, v in layer.labels.items()]
+        if layer.attributes:
+            lines += [f"**{layer.name.capitalize()} attributes**", "", "| attribute | values | meaning |",
+                      "|---|---|---|"]
+        for attr in layer.attributes.values():
+            values = ", ".join(f"`{c}`" for c in attr.choices) or attr.control.feature
             lines.append(f"| `{attr.name}` | {values} | {attr.description} |")
-    lines += ["", "**Claim links**", "", "| relation | from → to | meaning | column |", "|---|---|---|---|"]
-    columns = {"has_number": "number_ids", "about": "entity_ids", "source": "source_ids"}
+        lines.append("")
+    lines += ["**Links**", "", "| relation | from → to | meaning | column |", "|---|---|---|---|"]
     for rel in labels.relations.values():
         lines.append(f"| `{rel.name}` | {rel.source_layer} → {rel.target_layer} | {rel.description} | "
-                     f"`{columns.get(rel.name, rel.name)}` |")
+                     f"`{rel.column}` |")
     lines += ["", "**Zones** (`sentences.zone`, `zone`)", "", "| zone | meaning |", "|---|---|"]
     lines += [f"| `{k}` | {v} |" for k, v in labels.zones.items()]
     return "\n".join(lines)
@@ -87,14 +90,11 @@ def count_tables(row_counts: dict[str, dict[str, int]], label_counts: dict[str, 
     for config, by_split in row_counts.items():
         lines.append(f"| `{config}` | " + " | ".join(str(by_split[s]) for s in splits) +
                      f" | {sum(by_split.values())} |")
-    titles = {"entity": ("Entities per label", "label", list(labels.layers["entity"].labels)),
-              "number": ("Numbers per kind", "kind", list(labels.layers["number"].attributes["kind"].choices)),
-              "claim": ("Claims per type", "claim_type",
-                        list(labels.layers["claim"].attributes["claim_type"].choices))}
-    for layer, (title, key, names) in titles.items():
-        by_split = label_counts.get(layer, {})
-        lines += ["", f"**{title}**", "", head.replace("|  |", f"| {key} |", 1), rule]
-        for name in names:
+    for layer in labels.layers.values():
+        by_split = label_counts.get(layer.name, {})
+        key = layer.count_by
+        lines += ["", f"**{layer.config.capitalize()} per {key}**", "", head.replace("|  |", f"| {key} |", 1), rule]
+        for name in layer.count_values:
             counts = [by_split.get(s, Counter())[name] for s in splits]
             lines.append(f"| `{name}` | " + " | ".join(map(str, counts)) + f" | {sum(counts)} |")
         totals = [sum(by_split.get(s, Counter()).values()) for s in splits]
@@ -115,7 +115,7 @@ def _shorten(value, *, text_chars: int = 120, items: int = 2):
 def example_rows(rows: dict[str, dict[str, list[dict]]]) -> str:
     """One shortened example row per config, taken from the built data (labels shown as names)."""
     parts = []
-    for config in CONFIGS:
+    for config in rows:
         split_rows = next((r for r in rows[config].values() if r), [])
         candidates = [r for r in split_rows if any(isinstance(v, list) and v and isinstance(v[0], dict)
                                                    for v in r.values())] or split_rows
@@ -135,11 +135,11 @@ def provenance_table(manifest: Manifest) -> str:
     return "\n".join(lines) + f"\n\n{manifest.copyright}"
 
 
-def fill_markers(prose: str, sections: dict[str, str]) -> str:
+def fill_markers(prose: str, sections: dict[str, str], *, source: Path) -> str:
     for name, body in sections.items():
         marker = f"<!-- tahqiq:{name} -->"
         if prose.count(marker) != 1:
-            raise ValueError(f"{CARD_PROSE_FILE.name} must contain the marker {marker} exactly once")
+            raise DataError(f"{source} must contain the marker {marker} exactly once")
         prose = prose.replace(marker, body)
     return prose
 
@@ -147,13 +147,17 @@ def fill_markers(prose: str, sections: dict[str, str]) -> str:
 def render_card(*, labels: LabelSet, manifest: Manifest, features: dict[str, Features],
                 rows: dict[str, dict[str, list[dict]]], row_counts: dict[str, dict[str, int]],
                 sizes: dict[str, dict[str, int]], data_files: dict[str, dict[str, str]],
-                label_counts: dict[str, dict[str, Counter]], agreement: AgreementResult,
-                prose_file: Path = CARD_PROSE_FILE) -> str:
+                label_counts: dict[str, dict[str, Counter]], agreement: AgreementResult, version: str,
+                prose_file: Path) -> str:
     data = card_data(features=features, row_counts=row_counts, sizes=sizes, data_files=data_files)
-    agreement_text = (format_agreement(agreement, fmt="markdown") if agreement.documents
+    agreement_text = (agreement_markdown(agreement) if agreement.documents
                       else "No document has two independent annotations yet.")
-    prose = fill_markers(prose_file.read_text(encoding="utf-8"), {
-        "version": __version__,
+    try:
+        prose = prose_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise DataError(f"cannot read the card prose {prose_file}: {err}") from None
+    prose = fill_markers(prose, source=prose_file, sections={
+        "version": version,
         "labels": label_tables(labels),
         "counts": count_tables(row_counts, label_counts, labels),
         "examples": example_rows(rows),

@@ -8,7 +8,6 @@ entities; for suggested regions that overlap a gold region, how often each attri
 
 from __future__ import annotations
 
-import argparse
 import json
 from collections import defaultdict
 from dataclasses import dataclass, replace
@@ -16,20 +15,16 @@ from pathlib import Path
 
 from tahqiq.agreement import LayerAgreement, agreement_from_tasks
 from tahqiq.baselines import PRE_ANNOTATORS, predict
-from tahqiq.gold import gold_annotation
-from tahqiq.issues import Refused, Report
-from tahqiq.labels import LabelSet, load_labels
-from tahqiq.manifest import Manifest, load_manifest
-from tahqiq.paths import ANNOTATIONS_DIR
+from tahqiq.errors import Refused
+from tahqiq.issues import Report
+from tahqiq.labels import LabelSet
+from tahqiq.manifest import Manifest
+from tahqiq.model import Task, parse_task
+from tahqiq.project import Project
 from tahqiq.validate import validate_paths
 from tahqiq.validate.schema import load_json, schema_errors
-from tahqiq.validate.structure import ParsedTask, parse_task
 
 GOLD, PREDICTED = -1, -2  # completed_by of the two sides handed to the agreement code
-
-
-class EvaluationRefused(Refused):
-    """The gold or the predictions have validation errors; nothing was scored."""
 
 
 @dataclass
@@ -39,33 +34,27 @@ class ModelScore:
     layers: dict[str, LayerAgreement]  # `first` = gold regions, `second` = predicted regions
 
 
-def _gold_results(tasks: list[ParsedTask]) -> dict[str, tuple[ParsedTask, list[dict]]]:
-    """doc_id -> (task, result list of its gold annotation), for tasks that have a gold annotation."""
-    out = {}
-    for parsed in tasks:
-        chosen = gold_annotation(parsed)
-        for _, annotation, result in parsed.annotations:
-            if result is chosen and "doc_id" in parsed.task["data"]:
-                out[parsed.task["data"]["doc_id"]] = (parsed, annotation["result"])
-    return out
+def _gold_tasks(tasks: list[Task]) -> dict[str, Task]:
+    """doc_id -> task, for tasks that have a doc id and a gold annotation."""
+    return {task.doc_id: task for task in tasks if task.doc_id and task.gold is not None}
 
 
-def _paired(parsed: ParsedTask, gold: list[dict], predicted: list[dict], labels: LabelSet) -> ParsedTask:
-    task = {"id": parsed.task["id"], "data": parsed.task["data"], "annotations": [
-        {"id": 1, "completed_by": GOLD, "result": gold}, {"id": 2, "completed_by": PREDICTED, "result": predicted}]}
-    return parse_task(task, task_index=0, file=parsed.where.file, labels=labels)
+def _paired(task: Task, predicted: list[dict]) -> Task:
+    raw = {"id": task.id, "data": task.raw["data"], "annotations": [
+        {"id": 1, "completed_by": GOLD, "result": task.gold.raw["result"]},
+        {"id": 2, "completed_by": PREDICTED, "result": predicted}]}
+    return parse_task(raw, index=0, file=task.file)
 
 
-def builtin_predictions(gold: dict[str, tuple[ParsedTask, list[dict]]], *,
-                        manifest: Manifest) -> dict[str, dict[str, list[dict]]]:
+def builtin_predictions(gold: dict[str, Task], *, manifest: Manifest,
+                        labels: LabelSet) -> dict[str, dict[str, list[dict]]]:
     """model_version -> doc_id -> result, from each rule-based pre-annotator on its own."""
     out: dict[str, dict[str, list[dict]]] = {}
     for pre_annotator in PRE_ANNOTATORS:
         by_doc = out.setdefault(pre_annotator.model_version, {})
-        for doc_id, (parsed, _) in gold.items():
+        for doc_id, task in gold.items():
             seed = manifest.by_id.get(doc_id)
-            zones = seed.zones if seed else {}
-            by_doc[doc_id] = predict(parsed.task["data"]["text"], zones=zones,
+            by_doc[doc_id] = predict(task.text, zones=seed.zones if seed else {}, labels=labels,
                                      pre_annotators=(pre_annotator,)).result
     return out
 
@@ -79,7 +68,7 @@ def _as_annotated(task, index: int):
         {"id": k, "result": p.get("result") if isinstance(p, dict) else p} for k, p in enumerate(predictions)]}
 
 
-def file_predictions(paths: list[Path]) -> dict[str, dict[str, list[dict]]]:
+def file_predictions(paths: list[Path], *, labels: LabelSet) -> dict[str, dict[str, list[dict]]]:
     """model_version -> doc_id -> result, from exports whose tasks carry full predictions. Prediction results
     are checked against the export schema first; errors point into `predictions`."""
     report, loaded = Report(), []
@@ -90,14 +79,14 @@ def file_predictions(paths: list[Path]) -> dict[str, dict[str, list[dict]]]:
         if data is None:
             continue
         checked = [_as_annotated(t, i) for i, t in enumerate(data)] if isinstance(data, list) else data
-        _, issues = schema_errors(checked, file=str(path))
+        _, issues = schema_errors(checked, file=str(path), labels=labels)
         report.extend(replace(issue, pointer=issue.pointer.replace("/annotations/", "/predictions/", 1))
                       for issue in issues)
         if isinstance(data, list):
             report.tasks += len(data)
             loaded += data
     if not report.ok:
-        raise EvaluationRefused(report)
+        raise Refused(report)
     out: dict[str, dict[str, list[dict]]] = defaultdict(dict)
     for task in loaded:
         doc_id = task["data"].get("doc_id")
@@ -106,20 +95,20 @@ def file_predictions(paths: list[Path]) -> dict[str, dict[str, list[dict]]]:
     return dict(out)
 
 
-def evaluate(*, annotations: list[Path], predictions: list[Path] | None = None, manifest: Manifest | None = None,
-             labels: LabelSet | None = None) -> list[ModelScore]:
-    """Score predictions (default: the built-in pre-annotators) against the gold in `annotations`."""
-    labels = labels or load_labels()
-    manifest = manifest or load_manifest()
+def evaluate(*, project: Project, annotations: list[Path], predictions: list[Path] | None = None
+             ) -> list[ModelScore]:
+    """Score predictions (default: the built-in pre-annotators) against the gold in `annotations`; raises Refused
+    when the gold or the predictions do not validate."""
+    labels, manifest = project.labels, project.manifest
     validation = validate_paths(annotations, manifest=manifest, labels=labels)
     if not validation.report.ok:
-        raise EvaluationRefused(validation.report)
-    gold = _gold_results(validation.tasks)
-    by_model = file_predictions(predictions) if predictions else builtin_predictions(gold, manifest=manifest)
+        raise Refused(validation.report)
+    gold = _gold_tasks(validation.tasks)
+    by_model = (file_predictions(predictions, labels=labels) if predictions
+                else builtin_predictions(gold, manifest=manifest, labels=labels))
     scores = []
     for model_version, by_doc in sorted(by_model.items()):
-        pairs = [_paired(gold[doc_id][0], gold[doc_id][1], result, labels)
-                 for doc_id, result in sorted(by_doc.items()) if doc_id in gold]
+        pairs = [_paired(gold[doc_id], result) for doc_id, result in sorted(by_doc.items()) if doc_id in gold]
         agreement = agreement_from_tasks(pairs, first=GOLD, second=PREDICTED, labels=labels)
         layers = {name: layer for name, layer in agreement.layers.items() if layer.second}
         scores.append(ModelScore(model_version=model_version, documents=agreement.documents, layers=layers))
@@ -161,40 +150,3 @@ def format_scores(scores: list[ModelScore], *, fmt: str = "text") -> str:
             lines.append(f"| {r['model_version']} | {r['layer']} | {attr} | {a['pairs']} | {_pct(a['accuracy'])} |")
     docs = sorted({d for s in scores for d in s.documents})
     return f"Pre-annotations against the gold of {len(docs)} document(s), in percent.\n\n" + "\n".join(lines)
-
-
-def cmd_evaluate(args: argparse.Namespace) -> int:
-    from tahqiq.cli import EXIT_INVALID, EXIT_OK, UserError
-    from tahqiq.render import render_text
-
-    paths = [Path(p) for p in [*args.annotations, *(args.predictions or [])]]
-    missing = [str(p) for p in paths if not p.exists()]
-    if missing:
-        raise UserError(f"no such file or folder: {', '.join(missing)}")
-    try:
-        scores = evaluate(annotations=[Path(p) for p in args.annotations],
-                          predictions=[Path(p) for p in args.predictions] if args.predictions else None)
-    except EvaluationRefused as refused:
-        print(render_text(refused.report))
-        print("not evaluated: fix the errors above first")
-        return EXIT_INVALID
-    if not any(s.documents for s in scores):
-        raise UserError("no prediction matches a gold document (by data.doc_id)")
-    print(format_scores(scores, fmt=args.format))
-    return EXIT_OK
-
-
-def register(sub: argparse._SubParsersAction) -> None:
-    """Add `tahqiq evaluate` to the top-level parser."""
-    p = sub.add_parser(
-        "evaluate", help="precision / recall of pre-annotations against the gold",
-        description="Score the built-in rule-based pre-annotators (or the predictions in Label Studio exports "
-                    "given with --predictions) against the gold annotations, per layer: precision, recall and F1 "
-                    "for exact and overlapping spans (entity labels must agree), and how often the attributes of "
-                    "overlapping suggestions are right. Exit 1 when the gold or the predictions do not validate.")
-    p.add_argument("--annotations", nargs="+", default=[str(ANNOTATIONS_DIR)], metavar="PATH",
-                   help="gold export files or folders (default: annotations/)")
-    p.add_argument("--predictions", nargs="+", metavar="FILE",
-                   help="Label Studio JSON exports with full predictions (default: run the built-in rules)")
-    p.add_argument("--format", choices=["text", "json", "markdown"], default="text")
-    p.set_defaults(func=cmd_evaluate)

@@ -4,39 +4,33 @@ from __future__ import annotations
 
 from datasets import ClassLabel, Features, List, Value
 
-from tahqiq.labels import CLAIM, ENTITY, NUMBER, LabelSet
+from tahqiq.labels import CLAIM, ENTITY, Attribute, LabelSet
 
-CONFIGS = ("documents", "entities", "numbers", "claims")
-DEFAULT_CONFIG = "documents"
-
-
-def _offsets() -> dict:
-    return {"start": Value("int32"), "end": Value("int32"), "text": Value("string")}
+DOCUMENTS = "documents"
+DEFAULT_CONFIG = DOCUMENTS
 
 
-def _choice(labels: LabelSet, layer: str, name: str) -> ClassLabel:
-    return ClassLabel(names=list(labels.layers[layer].attributes[name].choices))
+def configs(labels: LabelSet) -> tuple[str, ...]:
+    """The document config, then one per-sentence config per layer."""
+    return (DOCUMENTS, *(layer.config for layer in labels.layers.values()))
 
 
-def entity_feature(labels: LabelSet) -> List:
-    return List({"id": Value("string"), **_offsets(),
-                 "label": ClassLabel(names=list(labels.layers[ENTITY].labels))})
+def _attribute_feature(attr: Attribute):
+    kind = attr.control.feature
+    if kind == "class":
+        return ClassLabel(names=list(attr.choices))
+    return Value("float64" if kind == "float" else "string")
 
 
-def number_feature(labels: LabelSet) -> List:
-    return List({"id": Value("string"), **_offsets(), "value": Value("float64"), "value_max": Value("float64"),
-                 "unit": Value("string"), "kind": _choice(labels, NUMBER, "kind"),
-                 "bound": _choice(labels, NUMBER, "bound"),
-                 "approximate": _choice(labels, NUMBER, "approximate")})
-
-
-def claim_feature(labels: LabelSet) -> List:
-    return List({"id": Value("string"), **_offsets(),
-                 "checkworthy": _choice(labels, CLAIM, "checkworthy"),
-                 "claim_type": _choice(labels, CLAIM, "claim_type"),
-                 "modality": _choice(labels, CLAIM, "modality"),
-                 "number_ids": List(Value("string")), "entity_ids": List(Value("string")),
-                 "source_ids": List(Value("string"))})
+def region_feature(labels: LabelSet, name: str) -> List:
+    """The list of one layer's regions, with the columns `rows.region_row` writes."""
+    layer = labels.layers[name]
+    item = {"id": Value("string"), "start": Value("int32"), "end": Value("int32"), "text": Value("string")}
+    if not layer.single_label:
+        item["label"] = ClassLabel(names=list(layer.labels))
+    item.update({attr.name: _attribute_feature(attr) for attr in layer.attributes.values()})
+    item.update({rel.column: List(Value("string")) for rel in labels.relations_from(name)})
+    return List(item)
 
 
 def zone_feature(labels: LabelSet) -> ClassLabel:
@@ -46,16 +40,17 @@ def zone_feature(labels: LabelSet) -> ClassLabel:
 def config_features(labels: LabelSet) -> dict[str, Features]:
     sentence_base = {"id": Value("string"), "doc_id": Value("string"), "text": Value("string"),
                      "zone": zone_feature(labels)}
-    return {
-        "documents": Features({
-            "doc_id": Value("string"), "title": Value("string"), "source": Value("string"), "text": Value("string"),
-            "entities": entity_feature(labels), "numbers": number_feature(labels), "claims": claim_feature(labels),
-            "sentences": List({"start": Value("int32"), "end": Value("int32"), "zone": zone_feature(labels)}),
-        }),
-        "entities": Features({**sentence_base, "entities": entity_feature(labels),
-                              "tokens": List(Value("string")),
-                              "ner_tags": List(ClassLabel(names=labels.bio_names))}),
-        "numbers": Features({**sentence_base, "numbers": number_feature(labels)}),
-        "claims": Features({**sentence_base, "has_claim": ClassLabel(names=["no", "yes"]),
-                            "claims": claim_feature(labels)}),
-    }
+    out = {DOCUMENTS: Features({
+        "doc_id": Value("string"), "title": Value("string"), "source": Value("string"), "text": Value("string"),
+        **{layer.config: region_feature(labels, name) for name, layer in labels.layers.items()},
+        "sentences": List({"start": Value("int32"), "end": Value("int32"), "zone": zone_feature(labels)}),
+    })}
+    for name, layer in labels.layers.items():
+        columns = {**sentence_base}
+        if name == CLAIM:
+            columns["has_claim"] = ClassLabel(names=["no", "yes"])
+        columns[layer.config] = region_feature(labels, name)
+        if name == ENTITY:
+            columns.update(tokens=List(Value("string")), ner_tags=List(ClassLabel(names=labels.bio_names)))
+        out[layer.config] = Features(columns)
+    return out

@@ -28,7 +28,6 @@ REPO_TYPE = "dataset"
 CARD_FILE = "README.md"
 SCHEMA_FOLDER = "schema"  # the project's schema/ files, copied into the repo by the build
 LABELS_IN_REPO = f"{SCHEMA_FOLDER}/labels.yaml"
-EXPORT_SCHEMA_IN_REPO = f"{SCHEMA_FOLDER}/export.schema.json"
 
 
 def repo_id_problem(repo_id: str) -> str | None:

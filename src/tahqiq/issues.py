@@ -4,6 +4,7 @@ Codes are kebab-case, stable and never reused; `docs/checks.md` is generated fro
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from enum import Enum
 
@@ -101,6 +102,14 @@ CATALOGUE: dict[str, Check] = {check.code: check for check in _CHECKS}
 
 
 @dataclass(frozen=True)
+class Location:
+    """Another place an issue points at, such as the first occurrence of a duplicate."""
+
+    file: str
+    pointer: str
+
+
+@dataclass(frozen=True)
 class Issue:
     code: str
     level: int
@@ -112,11 +121,24 @@ class Issue:
     annotation_id: int | None = None
     region_id: str | None = None
     pointer: str = ""
+    related: tuple[Location, ...] = ()
 
     def to_dict(self) -> dict:
         data = asdict(self)
         data["severity"] = self.severity.value
+        data["related"] = [asdict(r) for r in self.related]
         return data
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """Level 3 was not run on an annotation because level 2 found errors in it: its meaning is unknown until they
+    are fixed, so the report is partial for it and says so."""
+
+    file: str
+    task_id: int | None
+    annotation_id: int | None
+    codes: tuple[str, ...]  # the level 2 codes that stopped it
 
 
 def make_issue(
@@ -128,6 +150,7 @@ def make_issue(
     task_id: int | None = None,
     annotation_id: int | None = None,
     region_id: str | None = None,
+    related: tuple[Location, ...] = (),
 ) -> Issue:
     """An Issue whose level, severity and hint come from the catalogue, so a code always means the same thing."""
     check = CATALOGUE[code]
@@ -142,12 +165,14 @@ def make_issue(
         annotation_id=annotation_id,
         region_id=region_id,
         pointer=pointer,
+        related=related,
     )
 
 
 @dataclass
 class Report:
     issues: list[Issue] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
     files: int = 0
     tasks: int = 0
 
@@ -166,13 +191,19 @@ class Report:
     def ok(self) -> bool:
         return not self.errors
 
+    def counts(self) -> dict[str, int]:
+        """Issues per code, most frequent first (ties in catalogue order)."""
+        order = {code: i for i, code in enumerate(CATALOGUE)}
+        found = Counter(i.code for i in self.issues)
+        return dict(sorted(found.items(), key=lambda kv: (-kv[1], order.get(kv[0], len(order)))))
 
-class Refused(Exception):
-    """Work refused because validation found errors; the report says which. Nothing was written or sent."""
-
-    def __init__(self, report: Report):
-        super().__init__(f"{len(report.errors)} validation error(s)")
-        self.report = report
+    def filtered(self, *, select: set[str] | None = None, ignore: set[str] = frozenset(),
+                 max_level: int = 3) -> Report:
+        """The same report with only the chosen codes and levels (the counts of files and tasks stay)."""
+        kept = [i for i in self.issues if (select is None or i.code in select) and i.code not in ignore
+                and i.level <= max_level]
+        return Report(issues=kept, skipped=list(self.skipped) if max_level >= 3 else [], files=self.files,
+                      tasks=self.tasks)
 
 
 def pointer(*parts: object) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from tahqiq.paths import MANIFEST_FILE
+from tahqiq.errors import DataError
 
 
 @dataclass(frozen=True)
@@ -49,16 +49,22 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def load_manifest(path: Path = MANIFEST_FILE) -> Manifest:
-    with open(path, encoding="utf-8") as fh:
-        raw = yaml.safe_load(fh)
-    docs = []
-    for entry in raw["documents"]:
-        zones = {int(line): zone for zone, lines in (entry.get("zones") or {}).items() for line in lines}
-        docs.append(SeedDoc(
-            doc_id=entry["doc_id"], sha256=entry["sha256"], title=entry.get("title"), source=entry.get("source"),
-            language=entry.get("language", "ar"), split=entry["split"], zones=zones,
-            copyright=entry.get("copyright") or raw.get("copyright", ""),
-            path=path.parent / f"{entry['doc_id']}.txt",
-        ))
+def load_manifest(path: Path) -> Manifest:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            raw = yaml.safe_load(fh)
+        docs = []
+        for entry in raw["documents"]:
+            zones = {int(line): zone for zone, lines in (entry.get("zones") or {}).items() for line in lines}
+            docs.append(SeedDoc(
+                doc_id=entry["doc_id"], sha256=entry["sha256"], title=entry.get("title"), source=entry.get("source"),
+                language=entry.get("language", "ar"), split=entry["split"], zones=zones,
+                copyright=entry.get("copyright") or raw.get("copyright", ""),
+                path=path.parent / f"{entry['doc_id']}.txt",
+            ))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+        raise DataError(f"cannot read the seed manifest {path}: {err}") from None
+    except (KeyError, TypeError, ValueError, AttributeError) as err:
+        raise DataError(f"{path} is not of the expected form (documents with doc_id, sha256 and split): "
+                        f"{type(err).__name__}: {err}") from None
     return Manifest(path=path, copyright=" ".join(str(raw.get("copyright", "")).split()), documents=tuple(docs))

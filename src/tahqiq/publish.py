@@ -6,7 +6,6 @@ Every expected failure becomes a PublishError with words for the user; the token
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,15 +14,16 @@ import httpx2
 from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi, constants, get_token
 from huggingface_hub.errors import HfHubHTTPError, OfflineModeIsEnabled, RevisionNotFoundError
 
-from tahqiq import __version__
-from tahqiq.hubrepo import REPO_TYPE, card_yaml, repo_id_problem, verify_repo
+from tahqiq.errors import DataError, EnvironmentProblem, UsageError
+from tahqiq.hubrepo import REPO_TYPE, repo_id_problem
+from tahqiq.project import Project
 
 KEPT_REMOTE = {".gitattributes"}  # made by the Hub with the repo; it keeps large files in LFS
 LOGIN_HINT = "log in with `hf auth login`, or set HF_TOKEN to a token with write access"
 
 
-class PublishError(Exception):
-    """An expected failure (no token, no network, no permission, bad name), in words for the user."""
+class PublishError(EnvironmentProblem):
+    """An expected failure of the Hub side (no token, no network, no permission), in words for the user."""
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,16 @@ def check_repo_id(repo_id: str) -> None:
     """OWNER/NAME as the Hub accepts it; checked before any build or network call."""
     problem = repo_id_problem(repo_id)
     if problem:
-        raise PublishError(f"invalid repo id {repo_id!r}: {problem}")
+        raise UsageError(f"invalid repo id {repo_id!r}: {problem}")
+
+
+def release_version(project: Project) -> str:
+    """The data version to publish; a release needs its CHANGELOG.md entry first."""
+    version = project.version
+    if not project.changelog_has(version):
+        raise DataError(f"{project.changelog_file} has no entry for version {version} (a heading `## {version}`): "
+                        "say what changed in the data before publishing it")
+    return version
 
 
 def require_token() -> str:
@@ -72,9 +81,9 @@ def require_token() -> str:
     return token
 
 
-def tag_command() -> str:
+def tag_command(version: str) -> str:
     """The git tag that marks this dataset version in the project repository."""
-    return f"git tag data-v{__version__} && git push origin data-v{__version__}"
+    return f"git tag data-v{version} && git push origin data-v{version}"
 
 
 def _sha256(path: Path) -> str:
@@ -85,24 +94,13 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def plan_commit(*, folder: Path, repo_id: str, revision: str | None = None, create_pr: bool = False,
+def plan_commit(*, folder: Path, repo_id: str, version: str, revision: str | None = None, create_pr: bool = False,
                 private: bool = False) -> CommitPlan:
     """Every file of the built repo with its size and sha256: exactly what the commit will upload."""
     files = tuple(PlannedFile(path=p.relative_to(folder).as_posix(), size=p.stat().st_size, sha256=_sha256(p))
                   for p in sorted(folder.rglob("*")) if p.is_file())
-    return CommitPlan(repo_id=repo_id, folder=folder, files=files, message=f"Tahqiq data v{__version__}",
+    return CommitPlan(repo_id=repo_id, folder=folder, files=files, message=f"Tahqiq data v{version}",
                       revision=revision, create_pr=create_pr, private=private)
-
-
-def format_plan(plan: CommitPlan) -> str:
-    target = f"a pull request against {plan.branch}" if plan.create_pr else f"branch {plan.branch}"
-    lines = [f"commit plan: {plan.repo_id} (dataset{', private if new' if plan.private else ''}) ← {plan.folder}",
-             f"  to: {target}", f"  message: {plan.message}",
-             f"  files: {len(plan.files)}, {sum(f.size for f in plan.files)} bytes"]
-    lines += [f"  {f.size:>10}  {f.sha256}  {f.path}" for f in plan.files]
-    lines += [f"  every other file in the repo except {', '.join(sorted(KEPT_REMOTE))} is deleted in the same commit",
-              "card YAML (README.md):", "---", card_yaml(plan.folder).rstrip("\n"), "---"]
-    return "\n".join(lines)
 
 
 def hub_error_message(err: HfHubHTTPError, repo_id: str, branch: str) -> str:
@@ -156,68 +154,3 @@ def push(*, plan: CommitPlan, token: str) -> PushResult:
                            f"all: look at {repo_url}/commits/{plan.branch} before publishing again") from None
     return PushResult(repo_url=str(repo_url), commit_url=info.commit_url, pr_url=info.pr_url,
                       pr_revision=info.pr_revision, deleted=stale)
-
-
-def cmd_publish(args: argparse.Namespace) -> int:
-    from tahqiq.cli import EXIT_INVALID, EXIT_OK, UserError, cmd_build
-
-    try:
-        check_repo_id(args.repo_id)
-        token = None if args.dry_run else require_token()
-        built = cmd_build(args)  # validates and refuses exactly as `tahqiq build`, printing the report or summary
-        if built != EXIT_OK:
-            return built
-        out = Path(args.out)
-        problems = verify_repo(out)
-        for problem in problems:
-            print(f"problem: {problem}")
-        if problems:
-            print(f"not published: {out} does not load as its card says ({len(problems)} problem(s))")
-            return EXIT_INVALID
-        plan = plan_commit(folder=out, repo_id=args.repo_id, revision=args.revision,
-                           create_pr=args.create_pr, private=args.private)
-        if args.dry_run:
-            print(format_plan(plan))
-            print(f"after publishing, tag the release: {tag_command()}")
-            print("dry run: nothing was sent to the Hub")
-            return EXIT_OK
-        print(f"publishing {len(plan.files)} file(s) to {plan.repo_id} in one commit: {plan.message}")
-        result = push(plan=plan, token=token)
-    except PublishError as err:
-        raise UserError(str(err)) from None
-    print(f"repo: {result.repo_url}")
-    if result.pr_url:
-        print(f"pull request: {result.pr_url} (revision {result.pr_revision})")
-    else:
-        print(f"commit: {result.commit_url}")
-    if result.deleted:
-        print(f"deleted {len(result.deleted)} file(s) the build no longer makes: {', '.join(result.deleted)}")
-    print(f"load it with: datasets.load_dataset({plan.repo_id!r}, 'documents')")
-    print(f"tag the release: {tag_command()}")
-    return EXIT_OK
-
-
-def register(sub: argparse._SubParsersAction) -> None:
-    """Add `tahqiq publish` to the top-level parser."""
-    p = sub.add_parser(
-        "publish", help="validate, build and push the dataset to the Hugging Face Hub in one commit",
-        description="Validate the annotations, build the dataset repo (as `tahqiq build`), check its card YAML "
-                    "against its Parquet files, then create the Hub dataset repo if needed and upload everything in "
-                    "ONE commit named after the dataset version, so the repo changes all at once or not at all. "
-                    "The token comes from HF_TOKEN or `hf auth login` and is never printed; HF_ENDPOINT selects "
-                    "another Hub. Exit 0 on success, 1 when the data is invalid, 2 for a bad repo id, no token, "
-                    "no network or no permission.",
-        epilog="Example: tahqiq publish --repo-id your-user/tahqiq --dry-run")
-    p.add_argument("--repo-id", required=True, metavar="OWNER/NAME", help="the Hub dataset repo, e.g. you/tahqiq")
-    p.add_argument("--private", action="store_true", help="create the repo private (no effect if it exists)")
-    p.add_argument("--revision", metavar="BRANCH",
-                   help="commit to this branch, created from main if missing (default: main)")
-    p.add_argument("--create-pr", action="store_true",
-                   help="open a pull request (against --revision or main) instead of committing directly")
-    p.add_argument("--dry-run", action="store_true",
-                   help="build and print the commit plan (files with size and sha256, the card YAML); "
-                        "no network, no token needed")
-    from tahqiq.cli import add_build_options
-
-    add_build_options(p)
-    p.set_defaults(func=cmd_publish)

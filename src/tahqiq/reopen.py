@@ -21,16 +21,16 @@ from huggingface_hub.errors import (
 )
 from jsonschema.exceptions import SchemaError
 
-from tahqiq.hubrepo import EXPORT_SCHEMA_IN_REPO, LABELS_IN_REPO, REPO_TYPE, SCHEMA_FOLDER, repo_id_problem
+from tahqiq.errors import DataError, EnvironmentProblem, Refused
+from tahqiq.hubrepo import LABELS_IN_REPO, REPO_TYPE, SCHEMA_FOLDER, repo_id_problem
 from tahqiq.labels import load_labels
-from tahqiq.paths import EXPORT_SCHEMA_FILE
-from tahqiq.paths import HUB_ANNOTATIONS_FOLDER as ANNOTATIONS_FOLDER
-from tahqiq.render import render_text
+from tahqiq.project import HUB_ANNOTATIONS_FOLDER as ANNOTATIONS_FOLDER
+from tahqiq.project import Project
 from tahqiq.validate import export_files, validate_paths
 
 
-class PublishedDataError(Exception):
-    """The published dataset cannot be found, fetched, or handed out as valid Label Studio tasks."""
+class PublishedDataError(EnvironmentProblem):
+    """The published dataset cannot be found or fetched."""
 
 
 def fetch_repo(*, source: str, revision: str | None = None) -> Path:
@@ -58,22 +58,23 @@ def fetch_repo(*, source: str, revision: str | None = None) -> Path:
         raise PublishedDataError(f"cannot reach the Hub for {where}, and no complete copy is cached") from None
 
 
-def load_published_tasks(*, source: str, revision: str | None = None) -> list[dict]:
+def load_published_tasks(*, project: Project, source: str, revision: str | None = None) -> list[dict]:
     """The Label Studio tasks of a published dataset, in the order of its annotations/ files; raises
-    PublishedDataError when they cannot be fetched or do not validate."""
+    PublishedDataError when they cannot be fetched, DataError when the repo is not reopenable and Refused when
+    its tasks do not validate (against its own labels and the project's seeds)."""
     repo = fetch_repo(source=source, revision=revision)
     folder = repo / ANNOTATIONS_FOLDER
     files = export_files([folder]) if folder.is_dir() else []
     if not files:
-        raise PublishedDataError(f"{source} has no {ANNOTATIONS_FOLDER}/*.json: it was not built by tahqiq build, "
+        raise DataError(f"{source} has no {ANNOTATIONS_FOLDER}/*.json: it was not built by tahqiq build, "
                                  "so it cannot be reopened")
-    labels_file, schema_file = repo / LABELS_IN_REPO, repo / EXPORT_SCHEMA_IN_REPO
+    labels_file = repo / LABELS_IN_REPO
     try:
-        validation = validate_paths(files, labels=load_labels(labels_file) if labels_file.is_file() else None,
-                                    schema_file=schema_file if schema_file.is_file() else EXPORT_SCHEMA_FILE)
-    except (SchemaError, ValueError) as err:
-        raise PublishedDataError(f"{source} carries a broken {SCHEMA_FOLDER}/ ({err}); it cannot be reopened") \
+        labels = load_labels(labels_file) if labels_file.is_file() else project.labels
+        validation = validate_paths(files, labels=labels, manifest=project.manifest)
+    except SchemaError as err:
+        raise DataError(f"{source} carries a broken {SCHEMA_FOLDER}/ ({err.message}); it cannot be reopened") \
             from None
     if not validation.report.ok:
-        raise PublishedDataError(f"the annotations of {source} do not validate:\n{render_text(validation.report)}")
+        raise Refused(validation.report, f"the annotations of {source} do not validate")
     return [task for path in files for task in validation.files[path]]

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tahqiq.model import Span
+
 BODY, TITLE = "body", "title"
 PROCLITICS = "وفبلك"
 PROCLITIC_PREFIX = "[وف]?[بلك]?"  # a glued conjunction and/or preposition: وبإنفيديا → و + ب + إنفيديا
@@ -24,6 +26,10 @@ class Sentence:
     start: int
     end: int
     zone: str
+
+    @property
+    def span(self) -> Span:
+        return Span(self.start, self.end)
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:

@@ -12,7 +12,7 @@ from tahqiq.baselines.base import Link, PreAnnotator, Suggestion, to_result
 from tahqiq.baselines.claims import CLAIMS
 from tahqiq.baselines.entities import ENTITIES
 from tahqiq.baselines.numbers import NUMBERS
-from tahqiq.labels import CLAIM, NUMBER
+from tahqiq.labels import CLAIM, NUMBER, LabelSet
 
 PRE_ANNOTATORS: tuple[PreAnnotator, ...] = (NUMBERS, ENTITIES, CLAIMS)
 
@@ -29,7 +29,7 @@ class Prediction:
     result: list[dict]
 
 
-def predict(text: str, *, zones: dict[int, str],
+def predict(text: str, *, zones: dict[int, str], labels: LabelSet,
             pre_annotators: tuple[PreAnnotator, ...] = PRE_ANNOTATORS) -> Prediction:
     """The union of the pre-annotators' suggestions as one Label Studio prediction."""
     suggestions: list[Suggestion] = [s for p in pre_annotators for s in p.suggest(text, zones=zones)]
@@ -37,4 +37,5 @@ def predict(text: str, *, zones: dict[int, str],
              for ci, claim in enumerate(suggestions) if claim.layer == CLAIM
              for ni, number in enumerate(suggestions)
              if number.layer == NUMBER and claim.start <= number.start and number.end <= claim.end]
-    return Prediction(model_version=model_version(pre_annotators), result=to_result(text, suggestions, links))
+    return Prediction(model_version=model_version(pre_annotators),
+                      result=to_result(text, suggestions, links, labels=labels))

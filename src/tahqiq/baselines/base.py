@@ -10,8 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from tahqiq.generate import TEXT_NAME
-from tahqiq.labels import LabelSet, load_labels
+from tahqiq.labels import TEXT_NAME, LabelSet
 
 # Arabic letters (with tatweel and diacritics), for word boundaries: Python's \w also counts digits and `_`.
 ARABIC_LETTER = "\u0621-\u064a\u0640\u064b-\u0652\u0670\u0671-\u06d3"
@@ -54,22 +53,9 @@ class PreAnnotator:
     suggest: Suggest
 
 
-def _attribute_item(region_id: str, attr_name: str, value: Any, suggestion: Suggestion, labels: LabelSet) -> dict:
-    control = labels.attributes[attr_name].control
-    payload: dict[str, Any] = {"start": suggestion.start, "end": suggestion.end}
-    if control == "number":
-        payload["number"] = value
-    elif control == "textarea":
-        payload["text"] = [value]
-    else:
-        payload["choices"] = [value]
-    return {"id": region_id, "from_name": attr_name, "to_name": TEXT_NAME, "type": control, "value": payload}
-
-
 def to_result(text: str, suggestions: list[Suggestion], links: Sequence[Link] = (), *,
-              labels: LabelSet | None = None) -> list[dict]:
+              labels: LabelSet) -> list[dict]:
     """Label Studio result items for suggestions on `text`; region ids are `<layer initial><n>`, in text order."""
-    labels = labels or load_labels()
     order = sorted(range(len(suggestions)), key=lambda i: (suggestions[i].start, -suggestions[i].end))
     ids: dict[int, str] = {}
     counters: dict[str, int] = {}
@@ -80,9 +66,9 @@ def to_result(text: str, suggestions: list[Suggestion], links: Sequence[Link] = 
         region_id = ids[index] = f"{s.layer[0]}{counters[s.layer]}"
         items.append({"id": region_id, "from_name": s.layer, "to_name": TEXT_NAME, "type": "labels",
                       "value": {"start": s.start, "end": s.end, "text": text[s.start:s.end], "labels": [s.label]}})
-        for name in labels.layers[s.layer].attributes:
+        for name, attr in labels.layers[s.layer].attributes.items():
             if s.attrs.get(name) is not None:
-                items.append(_attribute_item(region_id, name, s.attrs[name], s, labels))
+                items.append(attr.result_item(region_id, s.start, s.end, s.attrs[name], TEXT_NAME))
     for link in links:
         items.append({"from_id": ids[link.source], "to_id": ids[link.target], "type": "relation",
                       "direction": "right", "labels": [link.label]})

@@ -66,9 +66,9 @@ _DIGITS = DIGITS
 _CORE = re.compile(f"(?<![A-Za-z\\-.,٫٬0-9٠-٩]){_DIGITS}(?:\\s?[-–]\\s?{_DIGITS})?(?:\\s?[%٪])?(?![A-Za-z0-9٠-٩])")
 _WORD = re.compile(f"\\s+([{ARABIC_LETTER}]+)")
 _RANGE = re.compile(f"بين ({_DIGITS})(?: ([{ARABIC_LETTER}]+))? و({_DIGITS})")
+_ALL_CUES = (*APPROXIMATE_CUES, *(c for cues in BOUND_CUES.values() for c in cues))
 _CUE = re.compile("(?:^|(?<=\\s)|(?<=^[" + PROCLITICS + "])|(?<=\\s[" + PROCLITICS + "]))(?P<cue>"
-                  + "|".join(sorted((re.escape(c) for cues in (APPROXIMATE_CUES, *BOUND_CUES.values()) for c in cues), key=len,
-                                    reverse=True)) + ")\\s+$")
+                  + "|".join(sorted(map(re.escape, _ALL_CUES), key=len, reverse=True)) + ")\\s+$")
 _DISTANT_UPPER = re.compile("(?:تصل|يصل)(?:\\s+\\S+){1,3}\\s+إلى\\s+$")
 _DUAL = re.compile(f"(?<![{ARABIC_LETTER}]){PROCLITIC_PREFIX}(?P<core>{'|'.join(DUALS)})(?![{ARABIC_LETTER}])")
 _VAGUE = re.compile(f"(?<![0-9٠-٩] )(?<![{ARABIC_LETTER}])(?P<core>(?:(?:مئات|عشرات) )?"

@@ -15,7 +15,6 @@ from label_studio_sdk.core.api_error import ApiError
 from tahqiq.studio.home import StudioError, StudioHome, load_credentials
 from tahqiq.studio.server import running_session
 
-DEFAULT_PROJECT = "Tahqiq"
 META_KEY = "tahqiq"  # task meta kept by push so pull can restore the ids and annotators of annotations/
 
 

@@ -12,17 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tahqiq.atomic import atomic_write_text
-from tahqiq.paths import ROOT
+from tahqiq.errors import EnvironmentProblem
 
 LABEL_STUDIO_VERSION = "1.23.2"
-DEFAULT_HOME = ROOT / ".studio"
-DEFAULT_VENV = DEFAULT_HOME / "venv"
 DEFAULT_USERNAME = "annotator@tahqiq.local"
 TOKEN_ENV, PASSWORD_ENV = "TAHQIQ_STUDIO_TOKEN", "TAHQIQ_STUDIO_PASSWORD"
 
 
-class StudioError(Exception):
-    """An expected failure of a studio command, with a message that says what to do (no traceback)."""
+class StudioError(EnvironmentProblem):
+    """An expected failure of a studio command, with a message that says what to do."""
 
 
 @dataclass(frozen=True)
@@ -39,10 +37,11 @@ class Credentials:
 
 @dataclass(frozen=True)
 class StudioHome:
-    """One session folder. `venv` defaults to the repository's shared `.studio/venv`."""
+    """One session folder (the project's `.studio` by default). The server venv is big and slow to install, so
+    test sessions share the project's `.studio/venv`."""
 
-    root: Path = DEFAULT_HOME
-    venv: Path = DEFAULT_VENV
+    root: Path
+    venv: Path
 
     @property
     def data_dir(self) -> Path:

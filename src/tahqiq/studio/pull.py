@@ -14,26 +14,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tahqiq.atomic import atomic_write_many, atomic_write_text
+from tahqiq.errors import DataError, Refused
 from tahqiq.issues import Report
-from tahqiq.labels import LabelSet, load_labels
-from tahqiq.manifest import Manifest, load_manifest
-from tahqiq.regions import Where, parse_annotation
+from tahqiq.model import parse_annotation
+from tahqiq.project import Project
 from tahqiq.store import canonical_task, dumps_tasks, task_file
 from tahqiq.studio.client import META_KEY, api_call, connect, require_project
 from tahqiq.studio.home import StudioError, StudioHome
-from tahqiq.studio.push import AnnotationsInvalid, stored_tasks
+from tahqiq.studio.push import stored_tasks
 from tahqiq.validate import validate_paths
 
 
-class PullRefused(AnnotationsInvalid):
+class PullRefused(Refused):
     """The export has validation errors; annotations/ was left untouched. The checked export is kept."""
 
     def __init__(self, report: Report, export_file: Path):
-        super().__init__(report)
+        super().__init__(report, "nothing written: fix the regions in Label Studio and pull again (the checked "
+                                 f"export is kept at {export_file})")
         self.export_file = export_file
 
 
-class UnsyncedAnnotations(StudioError):
+class UnsyncedAnnotations(DataError):
     """annotations/ holds annotations the server does not have; pulling would drop them."""
 
 
@@ -49,16 +50,6 @@ class DocChange:
     annotations_removed: list[int] = field(default_factory=list)
     written: bool = False
 
-    def describe(self) -> str:
-        if not self.written:
-            return f"{self.doc_id}: unchanged"
-        parts = [f"{self.added} region(s) added", f"{self.changed} changed", f"{self.removed} removed",
-                 f"links +{self.relations_added}/-{self.relations_removed}"]
-        if self.annotations_added:
-            parts.append(f"new annotation(s) {', '.join(map(str, self.annotations_added))}")
-        if self.annotations_removed:
-            parts.append(f"annotation(s) {', '.join(map(str, self.annotations_removed))} deleted in Label Studio")
-        return f"{self.doc_id}: " + ", ".join(parts)
 
 
 @dataclass
@@ -67,13 +58,6 @@ class PullResult:
     changes: list[DocChange]
     report: Report
     notes: list[str]
-
-    def describe(self) -> str:
-        lines = [c.describe() for c in self.changes] + [f"note: {n}" for n in self.notes]
-        written = sum(c.written for c in self.changes)
-        lines.append(f"pulled {len(self.changes)} document(s), {written} file(s) written, "
-                     f"{len(self.report.warnings)} warning(s); export kept at {self.export_file}")
-        return "\n".join(lines)
 
 
 def restore_identity(task: dict) -> dict:
@@ -92,11 +76,11 @@ def restore_identity(task: dict) -> dict:
     return {**task, "id": identity.get("task_id", task["id"]), "meta": meta, "annotations": annotations}
 
 
-def _region_index(task: dict | None, labels: LabelSet) -> tuple[dict, set]:
+def _region_index(task: dict | None) -> tuple[dict, set]:
     """(annotation id, region id) -> region content, and the set of relations, of a stored-form task."""
     regions, relations = {}, set()
-    for annotation in (task or {}).get("annotations", []):
-        parsed = parse_annotation(annotation["result"], labels=labels, where=Where(file="", task_id=None), base="")
+    for index, annotation in enumerate((task or {}).get("annotations", [])):
+        parsed = parse_annotation(annotation, index=index, base="")
         for region in parsed.regions.values():
             regions[(annotation["id"], region.id)] = (region.layer, region.label, region.start, region.end,
                                                       sorted(region.attrs.items()))
@@ -104,9 +88,9 @@ def _region_index(task: dict | None, labels: LabelSet) -> tuple[dict, set]:
     return regions, relations
 
 
-def diff_tasks(doc_id: str, old: dict | None, new: dict, labels: LabelSet) -> DocChange:
-    old_regions, old_links = _region_index(old, labels)
-    new_regions, new_links = _region_index(new, labels)
+def diff_tasks(doc_id: str, old: dict | None, new: dict) -> DocChange:
+    old_regions, old_links = _region_index(old)
+    new_regions, new_links = _region_index(new)
     old_ids = {a["id"] for a in (old or {}).get("annotations", [])}
     new_ids = {a["id"] for a in new["annotations"]}
     return DocChange(
@@ -146,11 +130,11 @@ def _fetch_export(home: StudioHome, project: str) -> tuple[list[dict], Path]:
     return json.loads(raw), export_file
 
 
-def pull(*, home: StudioHome, annotations_dir: Path, project: str, allow_removal: bool = False,
-         manifest: Manifest | None = None, labels: LabelSet | None = None) -> PullResult:
-    """Export, restore, validate, and only when clean write annotations/ (see module docstring)."""
-    labels = labels or load_labels()
-    manifest = manifest or load_manifest()
+def pull(*, project: Project, home: StudioHome, annotations_dir: Path, title: str,
+         allow_removal: bool = False) -> PullResult:
+    """Export the Label Studio project `title`, restore, validate, and only when clean write annotations/ (see
+    module docstring)."""
+    labels, manifest = project.labels, project.manifest
     attribute_order = list(labels.attributes)
     stored = {}
     for doc_id, (path, task) in stored_tasks(annotations_dir, manifest=manifest, labels=labels).items():
@@ -158,7 +142,7 @@ def pull(*, home: StudioHome, annotations_dir: Path, project: str, allow_removal
             raise StudioError(f"{path} holds {doc_id}, but pull keeps one file per document named after its "
                               f"doc_id; move the task to {task_file(annotations_dir, task)} first")
         stored[doc_id] = task
-    export, export_file = _fetch_export(home, project)
+    export, export_file = _fetch_export(home, title)
     notes, candidates = [], {}
     for server_task in export:
         doc_id = (server_task.get("data") or {}).get("doc_id")
@@ -180,7 +164,7 @@ def pull(*, home: StudioHome, annotations_dir: Path, project: str, allow_removal
         raise PullRefused(report, candidate_file)
     changes, files = [], {}
     for doc_id, task in candidates.items():
-        change = diff_tasks(doc_id, stored.get(doc_id), task, labels)
+        change = diff_tasks(doc_id, stored.get(doc_id), task)
         path = task_file(annotations_dir, task)
         text = dumps_tasks([task])
         if not path.exists() or path.read_bytes() != text.encode("utf-8"):

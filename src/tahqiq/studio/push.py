@@ -13,20 +13,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from label_studio_sdk.types import RoleBasedTask
-from tqdm import tqdm
 
 from tahqiq.baselines import model_version, predict
-from tahqiq.issues import Refused
-from tahqiq.labels import LabelSet, load_labels
-from tahqiq.manifest import Manifest, SeedDoc, load_manifest, sha256_text
-from tahqiq.paths import LABELING_CONFIG_FILE
+from tahqiq.errors import Refused
+from tahqiq.generate import labeling_config
+from tahqiq.labels import LabelSet
+from tahqiq.manifest import Manifest, SeedDoc, sha256_text
+from tahqiq.progress import SILENT, Progress
+from tahqiq.project import Project
 from tahqiq.studio.client import META_KEY, Connection, api_call, connect, ensure_project, prefill_from
 from tahqiq.studio.home import StudioError, StudioHome
 from tahqiq.validate import validate_paths
-
-
-class AnnotationsInvalid(Refused):
-    """annotations/ has validation errors: push sends nothing and pull writes nothing until they are fixed."""
 
 
 @dataclass
@@ -38,11 +35,6 @@ class PushSummary:
         ("tasks created", "tasks kept", "annotations created", "annotations kept", "predictions created",
          "predictions updated", "predictions kept"), 0))
 
-    def describe(self) -> str:
-        verb = "created" if self.project_created else "updated"
-        counts = ", ".join(f"{n} {what}" for what, n in self.counts.items())
-        return f"project {self.project_id} {verb}: {self.url}/projects/{self.project_id}\n{counts}"
-
 
 def stored_tasks(annotations_dir: Path, *, manifest: Manifest, labels: LabelSet) -> dict[str, tuple[Path, dict]]:
     """doc_id -> (file, task) of annotations/, after validation (errors refuse: Label Studio checks nothing)."""
@@ -50,7 +42,7 @@ def stored_tasks(annotations_dir: Path, *, manifest: Manifest, labels: LabelSet)
         return {}
     validation = validate_paths([annotations_dir], manifest=manifest, labels=labels)
     if not validation.report.ok:
-        raise AnnotationsInvalid(validation.report)
+        raise Refused(validation.report, f"{annotations_dir} is not valid")
     return {task["data"]["doc_id"]: (path, task) for path, tasks in validation.files.items() for task in tasks
             if "doc_id" in task["data"]}
 
@@ -70,11 +62,12 @@ def _seed_text(seed: SeedDoc) -> str:
 
 
 def _ensure_task(conn: Connection, project_id: int, seed: SeedDoc, text: str, server: RoleBasedTask | None,
-                 summary: PushSummary) -> RoleBasedTask:
+                 stored: dict | None, summary: PushSummary) -> RoleBasedTask:
     if server is None:
+        meta = {**((stored or {}).get("meta") or {}), "sha256": seed.sha256}  # the passes' provenance travels too
         with api_call(f"create the task of {seed.doc_id}"):
             server = conn.client.tasks.create(project=project_id, data={"text": text, "doc_id": seed.doc_id},
-                                              meta={"sha256": seed.sha256})
+                                              meta=meta)
         summary.counts["tasks created"] += 1
         return server
     if server.data.get("text") != text:
@@ -107,9 +100,9 @@ def _push_annotations(conn: Connection, server: RoleBasedTask, stored: dict | No
             conn.client.tasks.update(id=str(server.id), meta={**meta, META_KEY: identity})
 
 
-def _push_prediction(conn: Connection, server: RoleBasedTask, seed: SeedDoc, text: str,
+def _push_prediction(conn: Connection, server: RoleBasedTask, seed: SeedDoc, text: str, labels: LabelSet,
                      summary: PushSummary) -> None:
-    prediction = predict(text, zones=seed.zones)
+    prediction = predict(text, zones=seed.zones, labels=labels)
     same_version = [p for p in server.predictions or [] if p.model_version == prediction.model_version]
     if not same_version:
         with api_call(f"create the prediction of {seed.doc_id}"):
@@ -124,26 +117,17 @@ def _push_prediction(conn: Connection, server: RoleBasedTask, seed: SeedDoc, tex
         summary.counts["predictions kept"] += 1
 
 
-def published_tasks(source: str, revision: str | None) -> dict[str, dict]:
-    """doc_id -> task of a published dataset (a built folder or OWNER/NAME on the Hub), for a correction cycle
-    that does not need the original annotations/ folder."""
-    from tahqiq.reopen import PublishedDataError, load_published_tasks
-
-    try:
-        return {task["data"]["doc_id"]: task for task in load_published_tasks(source=source, revision=revision)}
-    except PublishedDataError as err:
-        raise StudioError(str(err)) from None
-
-
-def push(*, home: StudioHome, annotations_dir: Path, project: str, predictions: bool = True,
-         source: str | None = None, revision: str | None = None, manifest: Manifest | None = None,
-         labels: LabelSet | None = None, progress: bool = True) -> PushSummary:
-    """Create or update the project, its tasks, the gold annotations and the suggestions (see module docstring).
-    The annotations come from `annotations_dir`, or from the published dataset `source` when it is given."""
-    labels = labels or load_labels()
-    manifest = manifest or load_manifest()
+def push(*, project: Project, home: StudioHome, annotations_dir: Path, title: str, predictions: bool = True,
+         source: str | None = None, revision: str | None = None, progress: Progress = SILENT) -> PushSummary:
+    """Create or update the Label Studio project `title`, its tasks, the gold annotations and the suggestions (see
+    module docstring). The annotations come from `annotations_dir`, or from the published dataset `source` (a built
+    folder or OWNER/NAME on the Hub) when it is given."""
+    labels, manifest = project.labels, project.manifest
     if source is not None:
-        gold = published_tasks(source, revision)
+        from tahqiq.reopen import load_published_tasks
+
+        gold = {task["data"]["doc_id"]: task
+                for task in load_published_tasks(project=project, source=source, revision=revision)}
     else:
         gold = {doc_id: task for doc_id, (_, task) in
                 stored_tasks(annotations_dir, manifest=manifest, labels=labels).items()}
@@ -151,16 +135,16 @@ def push(*, home: StudioHome, annotations_dir: Path, project: str, predictions: 
     if unknown:
         raise StudioError(f"annotations for documents not in the seed manifest: {', '.join(unknown)}")
     conn = connect(home)
-    project_id, created = ensure_project(conn, title=project,
-                                         label_config=LABELING_CONFIG_FILE.read_text(encoding="utf-8"))
+    project_id, created = ensure_project(conn, title=title, label_config=labeling_config(labels))
     summary = PushSummary(url=conn.url, project_id=project_id, project_created=created)
     server_tasks = _server_tasks(conn, project_id)
-    for seed in tqdm(manifest.documents, desc="pushing", unit="doc", disable=None if progress else True):
+    for seed in progress.track(manifest.documents, desc="pushing", unit="doc"):
         text = _seed_text(seed)
-        server = _ensure_task(conn, project_id, seed, text, server_tasks.get(seed.doc_id), summary)
+        server = _ensure_task(conn, project_id, seed, text, server_tasks.get(seed.doc_id), gold.get(seed.doc_id),
+                              summary)
         _push_annotations(conn, server, gold.get(seed.doc_id), summary)
         if predictions:
-            _push_prediction(conn, server, seed, text, summary)
+            _push_prediction(conn, server, seed, text, labels, summary)
     if predictions:
         prefill_from(conn, project_id, model_version())
     return summary

@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.request import Request, urlopen
 
-from tqdm import tqdm
-
+from tahqiq.progress import SILENT, Progress
 from tahqiq.studio.home import (
     LABEL_STUDIO_VERSION,
     Credentials,
@@ -53,12 +52,7 @@ def is_installed(home: StudioHome) -> bool:
     return home.stamp.exists() and home.executable.exists()
 
 
-def _spin(desc: str, enabled: bool) -> tqdm:
-    return tqdm(desc=desc, total=None, bar_format="{desc}: {elapsed}", disable=None if enabled else True,
-                file=sys.stderr)
-
-
-def install(*, home: StudioHome, progress: bool = True) -> bool:
+def install(*, home: StudioHome, progress: Progress = SILENT) -> bool:
     """pip-install label-studio (pinned) into the session venv; a stamp file makes it a no-op the second time.
 
     Returns True when something was installed."""
@@ -69,13 +63,13 @@ def install(*, home: StudioHome, progress: bool = True) -> bool:
     steps = [[sys.executable, "-m", "venv", str(home.venv)],
              [str(home.venv / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check",
               f"label-studio=={LABEL_STUDIO_VERSION}"]]
-    with open(log, "w", encoding="utf-8") as out, _spin(f"installing label-studio {LABEL_STUDIO_VERSION}",
-                                                         progress) as bar:
+    with open(log, "w", encoding="utf-8") as out, progress.waiting(f"installing label-studio {LABEL_STUDIO_VERSION}"
+                                                                    ) as tick:
         for step in steps:
             proc = subprocess.Popen(step, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
             while proc.poll() is None:
                 time.sleep(_POLL_SECONDS)
-                bar.refresh()
+                tick()
             if proc.returncode != 0:
                 raise StudioError(f"installing label-studio failed (exit {proc.returncode}); see {log}")
     home.stamp.write_text(f"label-studio=={LABEL_STUDIO_VERSION}\n", encoding="utf-8")
@@ -175,7 +169,7 @@ def running_session(home: StudioHome) -> Session | None:
     return None
 
 
-def up(*, home: StudioHome, port: int | None = None, progress: bool = True, timeout: float = 600.0) -> Session:
+def up(*, home: StudioHome, port: int | None = None, progress: Progress = SILENT, timeout: float = 600.0) -> Session:
     """Start the server (installing it first if needed), or return the one already running for this folder."""
     install(home=home, progress=progress)
     session = running_session(home)
@@ -220,10 +214,10 @@ def _port_taken(home: StudioHome, log_offset: int, port: int) -> bool:
 
 
 def _wait_ready(proc: subprocess.Popen, state: ServerState, creds: Credentials, *, home: StudioHome,
-                log_offset: int, progress: bool, timeout: float) -> None:
+                log_offset: int, progress: Progress, timeout: float) -> None:
     deadline = time.monotonic() + timeout
-    with _spin(f"starting Label Studio on {state.url} (first start migrates the database, ~1 min)",
-               progress) as bar:
+    with progress.waiting(f"starting Label Studio on {state.url} (first start migrates the database, ~1 min)"
+                          ) as tick:
         while not healthy(state.url):
             if proc.poll() is not None:
                 raise StudioError(f"Label Studio exited with code {proc.returncode} while starting; last lines "
@@ -235,7 +229,7 @@ def _wait_ready(proc: subprocess.Popen, state: ServerState, creds: Credentials, 
                 raise StudioError(f"Label Studio did not answer {state.url}/health within {timeout:.0f} s; "
                                   f"see {home.log_file}")
             time.sleep(_POLL_SECONDS)
-            bar.refresh()
+            tick()
     if not token_accepted(state.url, creds):
         raise StudioError(f"the server on {state.url} refuses the token in {home.credentials_file}: the data dir "
                           f"{home.data_dir} was created with another token (set TAHQIQ_STUDIO_TOKEN to it, or "

@@ -7,13 +7,13 @@ import math
 import re
 from collections.abc import Iterator
 
-from tahqiq.issues import Issue, pointer
+from tahqiq.issues import Issue, Location, pointer
 from tahqiq.labels import ENTITY, NUMBER, LabelSet
 from tahqiq.manifest import Manifest
+from tahqiq.model import Annotation, Region, Span, Task
 from tahqiq.quantities import stated_values
-from tahqiq.regions import ParsedAnnotation, Region, Where
 from tahqiq.text import split_sentences
-from tahqiq.validate.structure import ParsedTask, live_and_truth
+from tahqiq.validate.structure import Where
 
 _UNIT_PATTERNS = {
     "money": re.compile(r"[A-Z]{3}(/[a-z]+)?"),
@@ -22,16 +22,18 @@ _UNIT_PATTERNS = {
 _NOUN_UNIT = re.compile(r"[a-z]+( [a-z]+)*(/[a-z]+)?")
 
 
-def choose_annotation(parsed: ParsedTask) -> Iterator[Issue]:
-    """At most one ground truth; without one, exactly one non-cancelled annotation (see `gold_annotation`)."""
-    where, ti = parsed.where, parsed.task_index
-    live, truth = live_and_truth(parsed)
+def choose_annotation(task: Task) -> Iterator[Issue]:
+    """The gold must be decidable (`Task.gold`): at most one ground truth; without one, exactly one live
+    annotation."""
+    where, ti = Where(task.file, task.id), task.index
+    live, truth = task.live, task.ground_truths
     if len(truth) > 1:
-        ids = ", ".join(str(a["id"]) for _, a, _ in truth)
+        ids = ", ".join(str(a.id) for a in truth)
+        first = Location(task.file, pointer(ti, "annotations", truth[0].index, "ground_truth"))
         yield where.issue("multiple-ground-truth", f"annotations {ids} are all ground truth",
-                          pointer(ti, "annotations", truth[1][0], "ground_truth"))
+                          pointer(ti, "annotations", truth[1].index, "ground_truth"), related=(first,))
     elif not truth and len(live) > 1:
-        ids = ", ".join(str(a["id"]) for _, a, _ in live)
+        ids = ", ".join(str(a.id) for a in live)
         yield where.issue("ambiguous-annotation", f"annotations {ids} are all live and none is ground truth",
                           pointer(ti, "annotations"))
     elif not live:
@@ -77,45 +79,37 @@ def check_number(region: Region, where: Where) -> Iterator[Issue]:
 def check_overlaps(regions: list[Region], where: Where) -> Iterator[Issue]:
     numbers = sorted((r for r in regions if r.layer == NUMBER), key=lambda r: (r.start, r.end))
     for before, after in zip(numbers, numbers[1:], strict=False):
-        if after.start < before.end:
+        if after.span.overlaps(before.span):
             yield where.issue("number-overlap", f"{after.text!r} overlaps {before.text!r} (region {before.id})",
-                              after.pointer, after.id)
+                              after.pointer, after.id, (Location(where.file, before.pointer),))
     products = [r for r in regions if r.layer == ENTITY and r.label == "PRODUCT"]
     for number in numbers:
         for product in products:
-            if product.start <= number.start and number.end <= product.end:
+            if product.span.contains(number.span):
                 yield where.issue("number-inside-product", f"{number.text!r} is part of the product name "
                                   f"{product.text!r} (region {product.id})", number.pointer, number.id)
                 break
 
 
-def check_sentences(regions: list[Region], bounds: list[tuple[int, int]], where: Where) -> Iterator[Issue]:
+def check_sentences(regions: list[Region], sentences: list[Span], where: Where) -> Iterator[Issue]:
     for region in regions:
-        if not any(start <= region.start and region.end <= end for start, end in bounds):
+        if not any(sentence.contains(region.span) for sentence in sentences):
             yield where.issue("span-crosses-sentence", f"{region.layer} span {region.text!r} is not inside one "
                               "sentence", region.pointer, region.id)
 
 
-def check_annotation(text: str, result: ParsedAnnotation, bounds, *, labels: LabelSet, where: Where
-                     ) -> Iterator[Issue]:
-    regions = list(result.regions.values())
+def sentence_spans(task: Task, manifest: Manifest) -> list[Span]:
+    seed = manifest.by_id.get(task.doc_id or "")
+    return [s.span for s in split_sentences(task.text, seed.zones if seed else None)]
+
+
+def check_meaning(task: Task, annotation: Annotation, *, labels: LabelSet, sentences: list[Span]) -> Iterator[Issue]:
+    """L3 checks of one annotation whose structure is sound."""
+    where = Where(task.file, task.id, annotation.id)
+    regions = list(annotation.regions.values())
     for region in regions:
         yield from check_required(region, labels, where)
         if region.layer == NUMBER:
             yield from check_number(region, where)
     yield from check_overlaps(regions, where)
-    yield from check_sentences(regions, bounds, where)
-
-
-def check_meaning(parsed: ParsedTask, *, labels: LabelSet, manifest: Manifest, clean: set[int]) -> Iterator[Issue]:
-    """L3 checks; annotations whose structure had errors (not in `clean`) are skipped until those are fixed."""
-    yield from choose_annotation(parsed)
-    text = parsed.task["data"]["text"]
-    seed = manifest.by_id.get(parsed.task["data"].get("doc_id", ""))
-    bounds = [(s.start, s.end) for s in split_sentences(text, seed.zones if seed else None)]
-    for a_index, annotation, result in parsed.annotations:
-        if a_index not in clean or annotation.get("was_cancelled"):
-            continue
-        where = Where(file=parsed.where.file, task_id=parsed.task["id"], annotation_id=annotation["id"])
-        yield from check_annotation(text, result, bounds, labels=labels, where=where)
-
+    yield from check_sentences(regions, sentences, where)

@@ -1,64 +1,69 @@
-"""`tahqiq studio …` subcommands: a thin layer over tahqiq.studio.{server,push,pull}.
-
-Expected failures print a message (and, for data problems, the coded issues) without a traceback; exit 1 for
-invalid data, 2 for environment problems. The API token is never printed."""
+"""`tahqiq studio …` subcommands: options and printing over tahqiq.studio.{server,push,pull}. The API token and
+password are never printed."""
 
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from tahqiq.cli import EXIT_INVALID, EXIT_OK, UserError
-from tahqiq.issues import Report
-from tahqiq.paths import ANNOTATIONS_DIR
-from tahqiq.studio.client import DEFAULT_PROJECT
-from tahqiq.studio.home import DEFAULT_HOME, PASSWORD_ENV, TOKEN_ENV, StudioError, StudioHome
+from tahqiq.cli.output import TerminalProgress
+from tahqiq.project import Project
+from tahqiq.studio.home import PASSWORD_ENV, TOKEN_ENV
+
+EXIT_OK = 0
+DEFAULT_PROJECT = "Tahqiq"  # the Label Studio project title
 
 
-def _home(args: argparse.Namespace) -> StudioHome:
-    return StudioHome(root=Path(args.studio_dir))
+def _home(args: argparse.Namespace, project: Project):
+    from tahqiq.studio.home import StudioHome
+
+    root = Path(args.studio_dir) if args.studio_dir else project.studio_dir
+    return StudioHome(root=root, venv=project.studio_dir / "venv")
 
 
-def _login_lines(home: StudioHome, url: str, username: str) -> str:
+def _annotations_dir(args: argparse.Namespace, project: Project) -> Path:
+    return Path(args.annotations_dir) if args.annotations_dir else project.annotations_dir
+
+
+def _login_lines(home, url: str, username: str) -> str:
     return (f"open {url} and log in as {username}\n"
             f"password: in {home.credentials_file} (readable by you only), or ${PASSWORD_ENV} if you set it")
 
 
-def cmd_install(args: argparse.Namespace) -> int:
+def cmd_install(args: argparse.Namespace, project: Project) -> int:
     from tahqiq.studio.server import install
 
-    home = _home(args)
-    installed = install(home=home, progress=True)
+    home = _home(args, project)
+    installed = install(home=home, progress=TerminalProgress())
     print(f"{'installed' if installed else 'already installed'}: {home.executable}")
     return EXIT_OK
 
 
-def cmd_up(args: argparse.Namespace) -> int:
+def cmd_up(args: argparse.Namespace, project: Project) -> int:
     from tahqiq.studio.server import up
 
-    home = _home(args)
-    session = up(home=home, port=args.port, progress=True)
+    home = _home(args, project)
+    session = up(home=home, port=args.port, progress=TerminalProgress())
     state = "already running" if session.reused else "started"
     print(f"Label Studio {state} (PID {session.pid}, data in {home.data_dir})")
     print(_login_lines(home, session.url, session.username))
     return EXIT_OK
 
 
-def cmd_down(args: argparse.Namespace) -> int:
+def cmd_down(args: argparse.Namespace, project: Project) -> int:
     from tahqiq.studio.server import down
 
-    pid = down(home=_home(args))
+    pid = down(home=_home(args, project))
     print(f"stopped Label Studio (PID {pid})" if pid else "no Label Studio of this folder was running")
     return EXIT_OK
 
 
-def cmd_status(args: argparse.Namespace) -> int:
+def cmd_status(args: argparse.Namespace, project: Project) -> int:
     from tahqiq.studio.client import api_call, connect, find_project
     from tahqiq.studio.server import is_installed, running_session
 
-    home = _home(args)
+    home = _home(args, project)
     print(f"installed: {'yes' if is_installed(home) else 'no (run `tahqiq studio install`)'}")
     session = running_session(home)
     if session is None:
@@ -66,73 +71,63 @@ def cmd_status(args: argparse.Namespace) -> int:
         return EXIT_OK
     print(f"server: running at {session.url} (PID {session.pid})")
     conn = connect(home)
-    project_id = find_project(conn, args.project)
+    project_id = find_project(conn, args.project_title)
     if project_id is None:
-        print(f"project {args.project!r}: not created yet (run `tahqiq studio push`)")
+        print(f"project {args.project_title!r}: not created yet (run `tahqiq studio push`)")
         return EXIT_OK
     with api_call("read the project"):
         tasks = list(conn.client.tasks.list(project=project_id))
     annotations = sum(len(t.annotations or []) for t in tasks)
-    print(f"project {args.project!r}: {session.url}/projects/{project_id}, {len(tasks)} task(s), "
+    print(f"project {args.project_title!r}: {session.url}/projects/{project_id}, {len(tasks)} task(s), "
           f"{annotations} annotation(s)")
     return EXIT_OK
 
 
-def _refused(report: Report, verdict: str) -> int:
-    from tahqiq.render import render_text
+def cmd_push(args: argparse.Namespace, project: Project) -> int:
+    from tahqiq.studio.push import push
 
-    print(render_text(report))
-    print(f"{verdict}: {len(report.errors)} validation error(s)")
-    return EXIT_INVALID
-
-
-def cmd_push(args: argparse.Namespace) -> int:
-    from tahqiq.studio.push import AnnotationsInvalid, push
-
-    try:
-        summary = push(home=_home(args), annotations_dir=Path(args.annotations_dir), project=args.project,
-                       predictions=not args.no_predictions, source=args.source, revision=args.revision,
-                       progress=True)
-    except AnnotationsInvalid as invalid:
-        return _refused(invalid.report, f"nothing pushed: {args.annotations_dir} is not valid")
-    print(summary.describe())
+    summary = push(project=project, home=_home(args, project), annotations_dir=_annotations_dir(args, project),
+                   title=args.project_title, predictions=not args.no_predictions, source=args.source,
+                   revision=args.revision, progress=TerminalProgress())
+    verb = "created" if summary.project_created else "updated"
+    print(f"project {summary.project_id} {verb}: {summary.url}/projects/{summary.project_id}")
+    print(", ".join(f"{n} {what}" for what, n in summary.counts.items()))
     return EXIT_OK
 
 
-def cmd_pull(args: argparse.Namespace) -> int:
-    from tahqiq.studio.pull import PullRefused, UnsyncedAnnotations, pull
-    from tahqiq.studio.push import AnnotationsInvalid
+def _describe_change(change) -> str:
+    if not change.written:
+        return f"{change.doc_id}: unchanged"
+    parts = [f"{change.added} region(s) added", f"{change.changed} changed", f"{change.removed} removed",
+             f"links +{change.relations_added}/-{change.relations_removed}"]
+    if change.annotations_added:
+        parts.append(f"new annotation(s) {', '.join(map(str, change.annotations_added))}")
+    if change.annotations_removed:
+        parts.append(f"annotation(s) {', '.join(map(str, change.annotations_removed))} deleted in Label Studio")
+    return f"{change.doc_id}: " + ", ".join(parts)
 
-    try:
-        result = pull(home=_home(args), annotations_dir=Path(args.annotations_dir), project=args.project,
-                      allow_removal=args.allow_removal)
-    except PullRefused as refused:
-        return _refused(refused.report, "nothing written: fix the regions in Label Studio and pull again (the "
-                                        f"checked export is kept at {refused.export_file})")
-    except AnnotationsInvalid as invalid:
-        return _refused(invalid.report, f"nothing written: {args.annotations_dir} itself is not valid")
-    except UnsyncedAnnotations as unsynced:
-        print(f"tahqiq: {unsynced}", file=sys.stderr)
-        return EXIT_INVALID
-    print(result.describe())
+
+def cmd_pull(args: argparse.Namespace, project: Project) -> int:
+    from tahqiq.studio.pull import pull
+
+    result = pull(project=project, home=_home(args, project), annotations_dir=_annotations_dir(args, project),
+                  title=args.project_title, allow_removal=args.allow_removal)
+    for change in result.changes:
+        print(_describe_change(change))
+    for note in result.notes:
+        print(f"note: {note}")
+    written = sum(c.written for c in result.changes)
+    print(f"pulled {len(result.changes)} document(s), {written} file(s) written, {len(result.report.warnings)} "
+          f"warning(s); export kept at {result.export_file}")
     return EXIT_OK
-
-
-def _guarded(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """Turn a StudioError into the CLI's UserError (message, exit 2, no traceback)."""
-    def run(args: argparse.Namespace) -> int:
-        try:
-            return func(args)
-        except StudioError as err:
-            raise UserError(str(err)) from None
-    return run
 
 
 def _project_options(p: argparse.ArgumentParser, *, annotations: bool) -> None:
-    p.add_argument("--project", default=DEFAULT_PROJECT, help=f"project title (default: {DEFAULT_PROJECT})")
+    p.add_argument("--title", dest="project_title", default=DEFAULT_PROJECT,
+                   help=f"Label Studio project title (default: {DEFAULT_PROJECT})")
     if annotations:
-        p.add_argument("--annotations-dir", default=str(ANNOTATIONS_DIR), metavar="DIR",
-                       help="folder of stored annotations (default: annotations/)")
+        p.add_argument("--annotations-dir", metavar="DIR",
+                       help="folder of stored annotations (default: the project's annotations/)")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -145,12 +140,12 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "in the studio folder and is never printed. See docs/studio.md.")
     commands = studio.add_subparsers(dest="studio_command", required=True, metavar="SUBCOMMAND")
 
-    def add(name: str, func: Callable[[argparse.Namespace], int], help_text: str,
+    def add(name: str, func: Callable[[argparse.Namespace, Project], int], help_text: str,
             description: str) -> argparse.ArgumentParser:
         p = commands.add_parser(name, help=help_text, description=description)
-        p.add_argument("--studio-dir", default=str(DEFAULT_HOME), metavar="DIR",
-                       help="session folder: data dir, credentials, server state (default: .studio)")
-        p.set_defaults(func=_guarded(func))
+        p.add_argument("--studio-dir", metavar="DIR",
+                       help="session folder: data dir, credentials, server state (default: the project's .studio)")
+        p.set_defaults(func=func)
         return p
 
     add("install", cmd_install, "install Label Studio into .studio/venv (idempotent)",
