@@ -20,7 +20,8 @@ PROJECT = find_project()
 
 
 def synthetic(copies: int) -> list[dict]:
-    gold = [t for p in sorted(PROJECT.annotations_dir.glob("*.json")) for t in json.loads(p.read_text(encoding="utf-8"))]
+    files = sorted(PROJECT.annotations_dir.glob("*.json"))
+    gold = [t for p in files for t in json.loads(p.read_text(encoding="utf-8"))]
     tasks = []
     for n in range(copies):
         for task in gold:

@@ -1,6 +1,8 @@
-"""Regenerate the test fixtures from the gold: a small real-format export cut from two seed articles, and one
-golden invalid case per validation code (tests/cases/<code>/), each a single mutation of that fixture with the
-(code, JSON pointer) pairs the mutation must produce declared beside it.
+"""Regenerate the test fixtures from the gold: a small real-format export cut from two seed articles; one golden
+invalid case per validation code (tests/cases/<code>/), each a single mutation of that fixture stored as a JSON
+Patch (RFC 6902) beside the (code, JSON pointer) pairs it must produce; and valid near misses
+(tests/near-misses/<name>/patch.json) that look suspicious but must validate clean. A case that is not JSON at all
+is stored as the bytes themselves (export.json).
 
 Run after the gold of the source lines changes: `.venv/bin/python scripts/make_fixtures.py`."""
 
@@ -13,11 +15,13 @@ import shutil
 import sys
 from pathlib import Path
 
+import jsonpatch
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 CASES = ROOT / "tests" / "cases"
+NEAR_MISSES = ROOT / "tests" / "near-misses"
 # (fixture doc id, source doc id, first line, last line (exclusive), split, zones of the slice's lines)
 SLICES = [
     ("fx-004", "004_22cbe569029b1730", 9, 13, "train", {}),
@@ -254,18 +258,64 @@ def cases(base: list[dict]) -> dict[str, tuple[object, list[list[str]]]]:
     return out
 
 
+def near_misses(base: list[dict]) -> dict[str, list[dict]]:
+    """name -> tasks that must validate without a single issue."""
+    out: dict[str, list[dict]] = {}
+
+    def near(name, mutate):
+        tasks = copy.deepcopy(base)
+        mutate(tasks)
+        out[name] = tasks
+
+    def second(t, **fields):
+        twin = copy.deepcopy(t[0]["annotations"][0])
+        twin.update(id=998, completed_by=2, **fields)
+        t[0]["annotations"].append(twin)
+
+    near("cancelled-second-annotation", lambda t: second(t, ground_truth=False, was_cancelled=True))
+    near("two-passes-one-ground-truth", lambda t: (second(t, ground_truth=False),
+                                                   t[0]["annotations"][0].update(ground_truth=True)))
+    near("single-annotation-not-ground-truth", lambda t: t[0]["annotations"][0].update(ground_truth=False))
+    near("annotator-as-object", lambda t: t[0]["annotations"][0].update(completed_by={"id": 7, "email": "a@b.c"}))
+    near("result-in-reverse-order", lambda t: t[0]["annotations"][0]["result"].reverse())
+
+    def both_labels(t):
+        rel = next(i for i in t[0]["annotations"][0]["result"] if i["type"] == "relation" and i["labels"] == ["about"])
+        rel["labels"] = ["about", "source"]
+    near("relation-with-about-and-source", both_labels)
+
+    def without_offsets(t):
+        item = next(i for i in t[0]["annotations"][0]["result"] if i["type"] == "choices")
+        del item["value"]["start"], item["value"]["end"]
+    near("attribute-without-offsets", without_offsets)
+    return out
+
+
+def _write_json(path: Path, data) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
 def main() -> int:
     base = make_fixture()
-    shutil.rmtree(CASES, ignore_errors=True)
+    staging = ROOT / "tests" / ".fixtures-staging"
+    shutil.rmtree(staging, ignore_errors=True)
     for code, (content, expected) in cases(base).items():
-        folder = CASES / code
+        folder = staging / "cases" / code
         folder.mkdir(parents=True)
-        data = content if isinstance(content, bytes) else (
-            json.dumps(content, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-        (folder / "export.json").write_bytes(data)
-        (folder / "expected.json").write_text(json.dumps(expected, ensure_ascii=False, indent=1) + "\n",
-                                              encoding="utf-8")
-    print(f"wrote {FIXTURES / 'export.json'} and {len(list(CASES.iterdir()))} cases under {CASES}")
+        if isinstance(content, bytes):
+            (folder / "export.json").write_bytes(content)
+        else:
+            _write_json(folder / "patch.json", jsonpatch.make_patch(base, content).patch)
+        _write_json(folder / "expected.json", expected)
+    for name, tasks in near_misses(base).items():
+        _write_json(staging / "near-misses" / name / "patch.json", jsonpatch.make_patch(base, tasks).patch)
+    for name, target in (("cases", CASES), ("near-misses", NEAR_MISSES)):  # all generated, then swapped in
+        shutil.rmtree(target, ignore_errors=True)
+        (staging / name).rename(target)
+    staging.rmdir()
+    print(f"wrote {FIXTURES / 'export.json'}, {len(list(CASES.iterdir()))} cases under {CASES} and "
+          f"{len(list(NEAR_MISSES.iterdir()))} near misses under {NEAR_MISSES}")
     return 0
 
 

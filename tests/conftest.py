@@ -3,9 +3,11 @@ scripts/make_fixtures.py); nothing here mocks Label Studio, the Hub client or `d
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
+import jsonpatch
 import pytest
 
 from tahqiq.labels import LabelSet
@@ -18,6 +20,7 @@ TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
 FIXTURES = TESTS / "fixtures"
 CASES = TESTS / "cases"
+NEAR_MISSES = TESTS / "near-misses"
 PROJECT = Project(ROOT)
 ANNOTATIONS_DIR = PROJECT.annotations_dir
 SEEDS_DIR = PROJECT.seeds_dir
@@ -35,6 +38,25 @@ def make_project(folder: Path, seeds: Path) -> Project:
         shutil.copyfile(ROOT / name, folder / name)
     shutil.copytree(seeds, folder / "seeds")
     return Project(folder)
+
+
+def materialize(case: Path, folder: Path) -> Path:
+    """The export file of a golden case or near miss: its own bytes, or its patch applied to the fixture."""
+    if (case / "export.json").is_file():
+        return case / "export.json"
+    base = json.loads((FIXTURES / "export.json").read_text(encoding="utf-8"))
+    patch = json.loads((case / "patch.json").read_text(encoding="utf-8"))
+    path = folder / case.parent.name / case.name / "export.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(jsonpatch.apply_patch(base, patch), ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def case_exports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every golden case and near miss by its folder name, as an export file."""
+    folder = tmp_path_factory.mktemp("cases")
+    return {case.name: materialize(case, folder) for parent in (CASES, NEAR_MISSES) for case in parent.iterdir()}
 
 
 @pytest.fixture(scope="session")

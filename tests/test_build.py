@@ -15,7 +15,7 @@ from tahqiq.build import build, data_path
 from tahqiq.errors import Refused
 from tahqiq.features import DEFAULT_CONFIG, config_features, configs
 
-from conftest import ANNOTATIONS_DIR, CASES, LABELS, PROJECT
+from conftest import ANNOTATIONS_DIR, LABELS, MANIFEST, PROJECT
 
 CONFIGS = configs(LABELS)
 
@@ -121,11 +121,11 @@ def test_sentence_zones_come_from_the_manifest(loaded):
     assert {"title", "byline", "dateline", "caption", "body"} <= seen
 
 
-def test_build_refuses_invalid_input_and_writes_nothing(built, fixture_project, tmp_path):
+def test_build_refuses_invalid_input_and_writes_nothing(built, fixture_project, tmp_path, case_exports):
     out, _ = built
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     broken = tmp_path / "broken.json"
-    shutil.copyfile(CASES / "span-text-mismatch" / "export.json", broken)
+    shutil.copyfile(case_exports["span-text-mismatch"], broken)
     with pytest.raises(Refused) as refused:
         build(project=fixture_project, annotations=[broken], out=out)
     assert [i.code for i in refused.value.report.errors] == ["span-text-mismatch"]
@@ -138,8 +138,8 @@ def test_the_real_gold_builds_and_loads(tmp_path):
 
     out = tmp_path / "hub"
     summary = build(project=PROJECT, annotations=[ANNOTATIONS_DIR], out=out)
-    assert summary.documents == {"train": ["000_d95377dd74b849ec", "001_5cf1961b90bbc695", "002_8d74ea292e70d4b2"],
-                                 "test": ["003_8fcc2d3a299a1784", "004_22cbe569029b1730"]}
+    assert summary.documents == {split: sorted(d.doc_id for d in MANIFEST.documents if d.split == split)
+                                 for split in MANIFEST.splits}
     docs = load_dataset(str(out), "documents", cache_dir=str(tmp_path / "cache"))
     assert docs["train"].features == config_features(LABELS)["documents"]
     assert sum(len(r["numbers"]) for split in docs.values() for r in split) >= 40

@@ -98,12 +98,13 @@ def test_push_twice_then_pull_changes_nothing(studio_home, studio_client, tmp_pa
     first = push(project=PROJECT, home=studio_home, annotations_dir=gold, title="gold")
     second = push(project=PROJECT, home=studio_home, annotations_dir=gold, title="gold")
     n_annotations = sum(len(t.annotations) for t in validate_paths([gold], labels=LABELS, manifest=MANIFEST).tasks)
-    assert first.counts["tasks created"] == 5 and first.counts["annotations created"] == n_annotations
-    assert first.counts["predictions created"] == 5
+    documents = len(MANIFEST.documents)
+    assert first.counts["tasks created"] == documents and first.counts["annotations created"] == n_annotations
+    assert first.counts["predictions created"] == documents
     assert second.counts == {**dict.fromkeys(second.counts, 0), "tasks kept": 5,
                              "annotations kept": n_annotations, "predictions kept": 5}
     tasks = list(studio_client.tasks.list(project=first.project_id))
-    assert len(tasks) == 5
+    assert len(tasks) == documents
     assert sum(len(t.annotations) for t in tasks) == n_annotations
     assert all(len(t.predictions) == 1 for t in tasks)
 
@@ -209,7 +210,8 @@ def test_push_from_a_published_repo_reopens_the_gold(studio_home, studio_client,
                    source=str(built_repo), predictions=False)
     tasks = validate_paths([ANNOTATIONS_DIR], labels=LABELS, manifest=MANIFEST).tasks
     n_annotations = sum(len(t.annotations) for t in tasks)
-    assert (summary.counts["tasks created"], summary.counts["annotations created"]) == (5, n_annotations)
+    assert summary.counts["tasks created"] == len(MANIFEST.documents)
+    assert summary.counts["annotations created"] == n_annotations
     assert sum(len(t.annotations) for t in studio_client.tasks.list(project=summary.project_id)) == n_annotations
     fresh = tmp_path / "annotations"
     pull(project=PROJECT, home=studio_home, annotations_dir=fresh, title="reopened")

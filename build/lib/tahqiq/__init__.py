@@ -1,0 +1,1 @@
+"""Tahqiq: an Arabic news benchmark for entities, numbers and check-worthy claims."""

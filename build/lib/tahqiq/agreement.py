@@ -1,0 +1,112 @@
+"""Inter-annotator agreement between two annotation passes of the same tasks.
+
+Per layer: span F1, exact and overlap (labelled for entities), between the two annotators' regions; for regions
+matched by overlap, Cohen's κ for categorical attributes (entity label, kind, bound, unit, claim choices) and the
+exact-match rate for numeric values."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from tahqiq.labels import ENTITY, LabelSet
+from tahqiq.model import Region, Task
+from tahqiq.scoring import PRF, cohen_kappa, match_spans
+
+NUMERIC = {"value", "value_max"}
+
+
+@dataclass
+class AttributeAgreement:
+    pairs: int
+    kappa: float | None  # categorical attributes
+    exact: float  # share of matched pairs with the same value
+
+
+@dataclass
+class LayerAgreement:
+    first: int = 0
+    second: int = 0
+    exact: PRF = field(default_factory=lambda: PRF(0, 0, 0))
+    overlap: PRF = field(default_factory=lambda: PRF(0, 0, 0))
+    attributes: dict[str, AttributeAgreement] = field(default_factory=dict)
+
+
+@dataclass
+class AgreementResult:
+    first: Any
+    second: Any
+    documents: list[str]
+    layers: dict[str, LayerAgreement]
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-9)
+    return a == b
+
+
+def agreement_from_tasks(tasks: list[Task], *, first: Any, second: Any, labels: LabelSet) -> AgreementResult:
+    """Agreement of annotator `first` (A) and `second` (B) over the tasks both annotated."""
+    layers = {name: LayerAgreement() for name in labels.layers}
+    pairs: dict[str, dict[str, list[tuple]]] = {name: {} for name in labels.layers}
+    documents = []
+    for task in tasks:
+        a, b = task.by_annotator(first), task.by_annotator(second)
+        if a is None or b is None:
+            continue
+        documents.append(task.doc_id or str(task.id))
+        for name, layer in layers.items():
+            ra: list[Region] = [r for r in a.regions.values() if r.layer == name]
+            rb: list[Region] = [r for r in b.regions.values() if r.layer == name]
+            layer.first += len(ra)
+            layer.second += len(rb)
+            for mode in ("exact", "overlap"):
+                tp = len(match_spans(ra, rb, mode=mode, labelled=True))
+                setattr(layer, mode, getattr(layer, mode) + PRF(tp, len(rb) - tp, len(ra) - tp))
+            attr_names = ["label"] if name == ENTITY else list(labels.layers[name].attributes)
+            for gi, pi in match_spans(ra, rb, mode="overlap", labelled=False):
+                for attr in attr_names:
+                    va = ra[gi].label if attr == "label" else ra[gi].attrs.get(attr)
+                    vb = rb[pi].label if attr == "label" else rb[pi].attrs.get(attr)
+                    if va is None and vb is None and attr in NUMERIC:
+                        continue  # both left it empty (no range, or a vague quantity): nothing to compare
+                    pairs[name].setdefault(attr, []).append((va, vb))
+    for name, by_attr in pairs.items():
+        for attr, values in by_attr.items():
+            exact = sum(_same(x, y) for x, y in values) / len(values)
+            kappa = None if attr in NUMERIC else cohen_kappa([(str(x), str(y)) for x, y in values])
+            layers[name].attributes[attr] = AttributeAgreement(pairs=len(values), kappa=kappa, exact=exact)
+    return AgreementResult(first=first, second=second, documents=documents, layers=layers)
+
+
+def _fmt(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.3f}"
+
+
+def agreement_rows(result: AgreementResult) -> list[dict]:
+    rows = []
+    for name, layer in result.layers.items():
+        rows.append({"layer": name, "regions_first": layer.first, "regions_second": layer.second,
+                     "f1_exact": layer.exact.f1, "f1_overlap": layer.overlap.f1,
+                     "attributes": {attr: {"pairs": a.pairs, "kappa": a.kappa, "exact_match": a.exact}
+                                    for attr, a in layer.attributes.items()}})
+    return rows
+
+
+def agreement_markdown(result: AgreementResult) -> str:
+    """The agreement as a sentence and two Markdown tables (spans per layer; attributes of matched regions)."""
+    rows = agreement_rows(result)
+    lines = ["| layer | regions (A / B) | span F1 exact | span F1 overlap |", "|---|---|---|---|"]
+    for row in rows:
+        lines.append(f"| {row['layer']} | {row['regions_first']} / {row['regions_second']} | "
+                     f"{_fmt(row['f1_exact'])} | {_fmt(row['f1_overlap'])} |")
+    lines += ["", "| layer | attribute | matched pairs | Cohen's κ | exact match |", "|---|---|---|---|---|"]
+    for row in rows:
+        for attr, a in row["attributes"].items():
+            lines.append(f"| {row['layer']} | {attr} | {a['pairs']} | {_fmt(a['kappa'])} | "
+                         f"{_fmt(a['exact_match'])} |")
+    header = (f"Agreement between annotators {result.first} (A) and {result.second} (B) on "
+              f"{len(result.documents)} document(s): {', '.join(result.documents)}.")
+    return header + "\n\n" + "\n".join(lines)

@@ -1,0 +1,125 @@
+"""Build the Hub-ready dataset repo: validate, refuse on errors, write Parquet per config and split plus the card,
+all into a staging folder that replaces the output folder in one rename."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import datasets
+from datasets import Dataset, Features
+
+from tahqiq.agreement import agreement_from_tasks
+from tahqiq.atomic import atomic_write_text, replace_dir
+from tahqiq.card import render_card
+from tahqiq.errors import Refused
+from tahqiq.features import DOCUMENTS, config_features, configs
+from tahqiq.generate import export_schema_text, labeling_config
+from tahqiq.gold import GoldDocument, gold_documents
+from tahqiq.issues import Report
+from tahqiq.labels import LabelSet
+from tahqiq.progress import SILENT, Progress
+from tahqiq.project import HUB_ANNOTATIONS_FOLDER, Project
+from tahqiq.rows import document_row, sentence_rows
+from tahqiq.store import write_task
+from tahqiq.validate import validate_paths
+
+FIRST_PASS, SECOND_PASS = 1, 2  # completed_by ids of the two independent annotation passes
+
+
+@dataclass
+class BuildSummary:
+    out: Path
+    documents: dict[str, list[str]]  # split -> doc ids
+    rows: dict[str, dict[str, int]]  # config -> split -> rows
+    report: Report  # the validation report (warnings only: a build with errors is refused)
+    files: list[Path] = field(default_factory=list)
+
+
+def data_path(config: str, split: str) -> str:
+    return f"{config}/{split}-00000-of-00001.parquet"
+
+
+def config_rows(docs: list[GoldDocument], splits: list[str], labels: LabelSet) -> dict[str, dict[str, list[dict]]]:
+    rows: dict[str, dict[str, list[dict]]] = {c: {s: [] for s in splits} for c in configs(labels)}
+    for doc in docs:
+        rows[DOCUMENTS][doc.split].append(document_row(doc, labels))
+        for config, items in sentence_rows(doc, labels).items():
+            rows[config][doc.split] += items
+    return rows
+
+
+def label_counts(docs: list[GoldDocument], labels: LabelSet) -> dict[str, dict[str, Counter]]:
+    """layer -> split -> Counter of what the layer is counted by (`count_by` in labels.yaml)."""
+    counts: dict[str, dict[str, Counter]] = {}
+    for doc in docs:
+        for region in doc.annotation.regions.values():
+            count_by = labels.layers[region.layer].count_by
+            key = region.label if count_by == "label" else region.attrs.get(count_by)
+            counts.setdefault(region.layer, {}).setdefault(doc.split, Counter())[key] += 1
+    return counts
+
+
+def build(*, project: Project, annotations: list[Path], out: Path, progress: Progress = SILENT) -> BuildSummary:
+    """Validate `annotations` and write the dataset repo to `out`; raises Refused (writing nothing) on errors."""
+    labels, manifest = project.labels, project.manifest
+    validation = validate_paths(annotations, labels=labels, manifest=manifest)
+    if not validation.report.ok:
+        raise Refused(validation.report)
+    docs = gold_documents(validation.tasks, manifest=manifest)
+    splits = manifest.splits
+    features = config_features(labels)
+    rows = config_rows(docs, splits, labels)
+    names = configs(labels)
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        steps = [(c, s) for c in names for s in splits]
+        sizes: dict[str, dict[str, int]] = {c: {} for c in names}
+        for config, split in progress.track(steps, desc="writing parquet", unit="file"):
+            sizes[config][split] = write_parquet(rows[config][split], features[config],
+                                                 staging / data_path(config, split))
+        schema = staging / "schema"
+        schema.mkdir()
+        shutil.copyfile(project.labels_file, schema / project.labels_file.name)
+        (schema / project.export_schema_file.name).write_text(export_schema_text(labels), encoding="utf-8")
+        (schema / project.labeling_config_file.name).write_text(labeling_config(labels), encoding="utf-8")
+        attribute_order = list(labels.attributes)
+        for task in validation.tasks:  # the Label Studio tasks themselves, so the repo can be reopened
+            write_task(staging / HUB_ANNOTATIONS_FOLDER, task.raw, attribute_order=attribute_order)
+        counts = {c: {s: len(rows[c][s]) for s in splits} for c in names}
+        atomic_write_text(staging / "README.md", render_card(
+            labels=labels, manifest=manifest, features=features, rows=rows, row_counts=counts, sizes=sizes,
+            data_files={c: {s: data_path(c, s) for s in splits} for c in names},
+            label_counts=label_counts(docs, labels), version=project.version, prose_file=project.card_prose_file,
+            agreement=agreement_from_tasks(validation.tasks, first=FIRST_PASS, second=SECOND_PASS, labels=labels),
+        ))
+        shutil.copyfile(project.data_license_file, staging / "LICENSE")
+        replace_dir(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    documents = {s: [d.doc_id for d in docs if d.split == s] for s in splits}
+    return BuildSummary(out=out, documents=documents, rows=counts, report=validation.report,
+                        files=sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file()))
+
+
+def write_parquet(rows: list[dict], features: Features, path: Path) -> int:
+    """Write one Parquet file with the HF features in its schema metadata; returns the Arrow size in bytes."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if rows:  # columns in the order of the features, which the card's YAML declares
+        dataset = Dataset.from_list([{name: row[name] for name in features} for row in rows], features=features)
+    else:  # a split whose documents are not annotated yet
+        dataset = Dataset.from_dict({name: [] for name in features}, features=features)
+    quiet = not datasets.utils.logging.is_progress_bar_enabled()
+    datasets.disable_progress_bars()
+    try:
+        dataset.to_parquet(str(path))
+    finally:
+        if not quiet:
+            datasets.enable_progress_bars()
+    return dataset.data.nbytes

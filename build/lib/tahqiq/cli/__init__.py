@@ -1,0 +1,66 @@
+"""The `tahqiq` command: argparse, printing, progress and the one mapping of failures to exit codes.
+
+0 ok · 1 invalid data (a validation report, or data that cannot be used) · 2 usage or environment (a bad option,
+no project, a server or the Hub out of reach) · 130 interrupted. Heavy libraries are imported only inside the
+command that needs them, so `tahqiq --help` and `--version` start at once."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from tahqiq.errors import DataError, Refused, TahqiqError
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("tahqiq")
+    except PackageNotFoundError:  # a source tree on sys.path without an install
+        return "unknown"
+
+
+def parser() -> argparse.ArgumentParser:
+    from tahqiq.cli import commands, studio
+
+    top = argparse.ArgumentParser(
+        prog="tahqiq",
+        description="Tahqiq: validate Label Studio annotations of Arabic news, build and publish the Hugging Face "
+                    "dataset. Typical flow: `tahqiq validate` → `tahqiq build` → `tahqiq publish`. Every command "
+                    "acts on the project you stand in: the nearest folder at or above the current one that holds "
+                    "schema/labels.yaml.",
+        epilog="Exit codes: 0 ok, 1 invalid data, 2 usage or environment problem, 130 interrupted.")
+    top.add_argument("--version", action="version", version=f"tahqiq {_version()}")
+    top.add_argument("--project", metavar="DIR",
+                     help="the project folder (default: $TAHQIQ_PROJECT, else found from the current folder up)")
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.register(sub)
+    studio.register(sub)
+    return top
+
+
+def exit_code(err: TahqiqError) -> int:
+    return EXIT_INVALID if isinstance(err, DataError) else EXIT_USAGE
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = parser().parse_args(argv)
+        from tahqiq.project import find_project
+
+        return args.func(args, find_project(args.project))
+    except Refused as refused:
+        from tahqiq.cli.output import render_text
+
+        print(render_text(refused.report))
+        print(str(refused))
+        return EXIT_INVALID
+    except TahqiqError as err:
+        print(f"tahqiq: {err}", file=sys.stderr)
+        return exit_code(err)
+    except KeyboardInterrupt:
+        print("tahqiq: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED

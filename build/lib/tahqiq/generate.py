@@ -1,0 +1,127 @@
+"""Files derived from schema/labels.yaml (and the check catalogue) that the project publishes: the JSON Schema of an
+export, the Label Studio labeling config and docs/checks.md. The library builds the schema and config in memory
+from the labels whenever it needs them; these copies are for people and other tools, and `tahqiq generate --check`
+fails when a committed copy has drifted."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from xml.sax.saxutils import quoteattr
+
+from tahqiq.atomic import atomic_write_many
+from tahqiq.issues import CATALOGUE
+from tahqiq.labels import TEXT_NAME, LabelSet
+from tahqiq.project import Project
+from tahqiq.validate.schema import export_schema
+
+_PALETTE = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#bfef45", "#fabed4",
+            "#469990", "#dcbeff", "#9a6324", "#800000", "#aaffc3", "#808000", "#000075"]
+
+
+# Span colours: distinct ones for entities; numbers and claims dark enough to read as label names in the region
+# lists (highlights in the text are translucent, so entities inside a claim stay visible).
+_LAYER_COLOURS = {"number": "#d4a017", "claim": "#7a869a"}
+
+
+def _attribute_controls(layer, span_label: str) -> list[str]:
+    """Per-region controls, each shown (and required) only for regions of its own layer: Label Studio 1.23 checks
+    `required` on every region unless the control itself carries the visibility condition."""
+    when = f'visibleWhen="region-selected" whenTagName="{layer.name}" whenLabelValue="{span_label}"'
+    lines = [f'      <View {when}>']
+    for attr in layer.attributes.values():
+        lines.append(f"        <Header size=\"6\" value={quoteattr(attr.name)}/>")
+        common = f'name="{attr.name}" toName="{TEXT_NAME}" perRegion="true" {when}'
+        required = ' required="true"' if attr.required else ""
+        hint = f" hint={quoteattr(attr.description)}"
+        if attr.control.name == "number":
+            lines.append(f'        <Number {common} step="any"{required}{hint}/>')
+        elif attr.control.name == "textarea":
+            lines.append(f'        <TextArea {common} maxSubmissions="1" editable="true" rows="1"{required}{hint}/>')
+        else:
+            lines.append(f'        <Choices {common} choice="single-radio" showInline="true"{required}{hint}>')
+            lines += [f'          <Choice value="{c}"/>' for c in attr.choices]
+            lines.append("        </Choices>")
+    lines.append("      </View>")
+    return lines
+
+
+def labeling_config(labels: LabelSet) -> str:
+    """The Label Studio labeling config: the RTL text on the left, labels, relations and the per-region attributes
+    of the selected region in a column beside it."""
+    colours = iter(_PALETTE)
+    lines = [
+        "<!-- Generated from schema/labels.yaml by `tahqiq generate`; do not edit. -->",
+        "<View>",
+        '  <View style="display: flex; align-items: flex-start; gap: 1.5em">',
+        '    <View style="flex: 1 1 64%; min-width: 0; direction: rtl; text-align: right; font-size: 1.15em; '
+        'line-height: 1.9">',
+        f'      <Text name="{TEXT_NAME}" value="$text" granularity="symbol"/>',
+        "    </View>",
+        '    <View style="flex: 0 0 34%; position: sticky; top: 0; max-height: 100vh; overflow-y: auto">',
+    ]
+    for layer in labels.layers.values():
+        lines.append(f'      <Header size="5" value="{layer.name}"/>')
+        lines.append(f'      <Labels name="{layer.name}" toName="{TEXT_NAME}" showInline="true">')
+        for label, description in layer.labels.items():
+            colour = _LAYER_COLOURS.get(layer.name) or next(colours)
+            lines.append(f'        <Label value="{label}" background="{colour}" hint={quoteattr(description)}/>')
+        lines.append("      </Labels>")
+    lines.append('      <Relations choice="multiple">')
+    lines += [f'        <Relation value="{name}"/>' for name in labels.relations]
+    lines.append("      </Relations>")
+    for layer in labels.layers.values():
+        if layer.attributes:
+            (span_label,) = layer.span_labels
+            lines += _attribute_controls(layer, span_label)
+    lines += ["    </View>", "  </View>", "</View>"]
+    return "\n".join(lines) + "\n"
+
+
+def checks_doc() -> str:
+    """docs/checks.md: every validation code with its level, severity, meaning and fix."""
+    lines = [
+        "# Validation checks",
+        "",
+        "Generated from `src/tahqiq/issues.py` by `tahqiq generate`; do not edit. Codes are stable and never reused.",
+        "Levels: 1 = JSON and JSON Schema, 2 = structure, 3 = meaning. `tahqiq validate` exits 1 when any error",
+        "is found; warnings are reported but do not fail.",
+        "",
+        "| code | level | severity | what it means | what to do |",
+        "|---|---|---|---|---|",
+    ]
+    for check in CATALOGUE.values():
+        lines.append(f"| `{check.code}` | {check.level} | {check.severity.value} | {check.summary} | {check.hint} |")
+    return "\n".join(lines) + "\n"
+
+
+def export_schema_text(labels: LabelSet) -> str:
+    return json.dumps(export_schema(labels), ensure_ascii=False, indent=2) + "\n"
+
+
+def generated_files(project: Project) -> dict[Path, str]:
+    labels = project.labels
+    return {
+        project.export_schema_file: export_schema_text(labels),
+        project.labeling_config_file: labeling_config(labels),
+        project.checks_doc_file: checks_doc(),
+    }
+
+
+def _stale(path: Path, text: str) -> bool:
+    try:
+        return path.read_text(encoding="utf-8") != text
+    except (OSError, UnicodeDecodeError):
+        return True
+
+
+def drifted_files(project: Project) -> list[Path]:
+    """Generated files whose committed content differs from what labels.yaml and the catalogue produce now."""
+    return [path for path, text in generated_files(project).items() if _stale(path, text)]
+
+
+def write_generated(project: Project) -> list[Path]:
+    """Write every stale generated file, all together or none."""
+    stale = {path: text for path, text in generated_files(project).items() if _stale(path, text)}
+    atomic_write_many({path: text.encode("utf-8") for path, text in stale.items()})
+    return list(stale)

@@ -1,0 +1,56 @@
+"""Dataset rows of the configs from gold documents, one column per attribute and relation of the label set.
+Offsets are code points into the row's own `text`."""
+
+from __future__ import annotations
+
+from tahqiq.gold import GoldDocument
+from tahqiq.labels import CLAIM, ENTITY, LabelSet
+from tahqiq.model import Region
+from tahqiq.text import Sentence, bio_tags, outermost, tokenize
+
+
+def region_row(doc: GoldDocument, region: Region, labels: LabelSet, shift: int = 0) -> dict:
+    """A region as a row item: id, offsets and text, its label where the layer has several, every attribute of its
+    layer (None when not given) and the ids each relation from it links to."""
+    layer = labels.layers[region.layer]
+    row = {"id": region.id, "start": region.start - shift, "end": region.end - shift, "text": region.text}
+    if not layer.single_label:
+        row["label"] = region.label
+    row.update({name: region.attrs.get(name) for name in layer.attributes})
+    row.update({rel.column: doc.linked(region.id, rel.name) for rel in labels.relations_from(region.layer)})
+    return row
+
+
+def document_row(doc: GoldDocument, labels: LabelSet) -> dict:
+    return {
+        "doc_id": doc.doc_id, "title": doc.title, "source": doc.source, "text": doc.text,
+        **{layer.config: [region_row(doc, r, labels) for r in doc.layer(name)]
+           for name, layer in labels.layers.items()},
+        "sentences": [{"start": s.start, "end": s.end, "zone": s.zone} for s in doc.sentences],
+    }
+
+
+def _inside(regions: list[Region], sentence: Sentence) -> list[Region]:
+    return [r for r in regions if sentence.span.contains(r.span)]
+
+
+def sentence_rows(doc: GoldDocument, labels: LabelSet) -> dict[str, list[dict]]:
+    """Rows of the per-sentence configs (one per layer) for one document. The entity config adds tokens and BIO
+    tags, the claim config whether the sentence holds a claim."""
+    out: dict[str, list[dict]] = {layer.config: [] for layer in labels.layers.values()}
+    for index, sentence in enumerate(doc.sentences):
+        shift = sentence.start
+        text = doc.text[sentence.start:sentence.end]
+        base = {"id": f"{doc.doc_id}-{index:03d}", "doc_id": doc.doc_id, "text": text, "zone": sentence.zone}
+        for name, layer in labels.layers.items():
+            regions = _inside(doc.layer(name), sentence)
+            row = {**base, layer.config: [region_row(doc, r, labels, shift) for r in regions]}
+            if name == ENTITY:
+                spans = [(r.start - shift, r.end - shift, r.label) for r in regions]
+                cuts = {edge for start, end, _ in outermost(spans) for edge in (start, end)}
+                tokens = tokenize(text, cuts=cuts)
+                row.update(tokens=[text[s:e] for s, e in tokens], ner_tags=bio_tags(tokens, spans))
+            elif name == CLAIM:
+                row["has_claim"] = "yes" if regions else "no"
+            out[layer.config].append(row)
+    return out

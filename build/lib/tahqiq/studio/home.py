@@ -1,0 +1,143 @@
+"""The files of a local Label Studio session under `.studio/`: the server venv, its data dir, credentials, state.
+
+The venv is shared by every session of the repository (it is big and slow to install); the data dir, credentials
+and state belong to one session folder, so tests can run a fresh server beside the annotator's own."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from tahqiq.atomic import atomic_write_text
+from tahqiq.errors import EnvironmentProblem
+
+LABEL_STUDIO_VERSION = "1.23.2"
+DEFAULT_USERNAME = "annotator@tahqiq.local"
+TOKEN_ENV, PASSWORD_ENV = "TAHQIQ_STUDIO_TOKEN", "TAHQIQ_STUDIO_PASSWORD"
+
+
+class StudioError(EnvironmentProblem):
+    """An expected failure of a studio command, with a message that says what to do."""
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """The admin login and API token; `repr` hides the secrets so they never end up in logs or tracebacks."""
+
+    username: str
+    password: str
+    token: str
+
+    def __repr__(self) -> str:
+        return f"Credentials(username={self.username!r}, password=***, token=***)"
+
+
+@dataclass(frozen=True)
+class StudioHome:
+    """One session folder (the project's `.studio` by default). The server venv is big and slow to install, so
+    test sessions share the project's `.studio/venv`."""
+
+    root: Path
+    venv: Path
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def credentials_file(self) -> Path:
+        return self.root / "credentials.json"
+
+    @property
+    def state_file(self) -> Path:
+        return self.root / "server.json"
+
+    @property
+    def log_file(self) -> Path:
+        return self.root / "server.log"
+
+    @property
+    def pulls_dir(self) -> Path:
+        """Every pulled export is kept here, so the pointers of a failed pull can be followed."""
+        return self.root / "pulls"
+
+    @property
+    def executable(self) -> Path:
+        return self.venv / "bin" / "label-studio"
+
+    @property
+    def stamp(self) -> Path:
+        return self.venv / f".installed-label-studio-{LABEL_STUDIO_VERSION}"
+
+    def ensure_root(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.root.chmod(0o700)
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write a file only its owner can read (0600), atomically: the mode is set before the content lands."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def load_credentials(home: StudioHome) -> Credentials | None:
+    """Token and password from the environment when set, else from the 0600 credentials file; None before the
+    first `up`."""
+    if not home.credentials_file.exists():
+        return None
+    stored = json.loads(home.credentials_file.read_text(encoding="utf-8"))
+    return Credentials(username=stored["username"], password=os.environ.get(PASSWORD_ENV) or stored["password"],
+                       token=os.environ.get(TOKEN_ENV) or stored["token"])
+
+
+def ensure_credentials(home: StudioHome) -> Credentials:
+    """The session's credentials, made on first use (random unless given in the environment) and kept in a
+    0600 file: Label Studio takes them only when it creates its data dir."""
+    creds = load_credentials(home)
+    if creds is not None:
+        return creds
+    creds = Credentials(username=DEFAULT_USERNAME,
+                        password=os.environ.get(PASSWORD_ENV) or secrets.token_urlsafe(12),
+                        token=os.environ.get(TOKEN_ENV) or secrets.token_hex(20))
+    home.ensure_root()
+    write_private(home.credentials_file, json.dumps(
+        {"username": creds.username, "password": creds.password, "token": creds.token}, indent=1) + "\n")
+    return creds
+
+
+@dataclass(frozen=True)
+class ServerState:
+    """What `up` recorded about the server it started: enough for `down` to stop it and `push`/`pull` to reach it."""
+
+    pid: int
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+def read_state(home: StudioHome) -> ServerState | None:
+    if not home.state_file.exists():
+        return None
+    raw = json.loads(home.state_file.read_text(encoding="utf-8"))
+    return ServerState(pid=int(raw["pid"]), port=int(raw["port"]))
+
+
+def write_state(home: StudioHome, state: ServerState) -> None:
+    atomic_write_text(home.state_file, json.dumps({"pid": state.pid, "port": state.port}) + "\n")
+
+
+def clear_state(home: StudioHome) -> None:
+    home.state_file.unlink(missing_ok=True)

@@ -1,0 +1,215 @@
+"""Level 1: the file is UTF-8 JSON and matches the JSON Schema of an export, built in memory from the label set
+(`schema/export.schema.json` is its published copy, written by `tahqiq generate`).
+
+`jsonschema` is the reference validator and writes every message; `jsonschema-rs` only screens each task first,
+because the pure-Python validator runs at a few tasks per second on full articles (scripts/bench_validate.py)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jsonschema_rs
+from jsonschema import Draft202012Validator
+
+from tahqiq.issues import Issue, make_issue, pointer
+from tahqiq.labels import CONTROLS, TEXT_NAME, Attribute, LabelSet
+
+
+def _offsets() -> dict:
+    return {"start": {"type": "integer", "minimum": 0}, "end": {"type": "integer", "minimum": 0}}
+
+
+def _one_of_enum(values) -> dict:
+    return {"type": "array", "minItems": 1, "maxItems": 1, "items": {"type": "string", "enum": list(values)}}
+
+
+def _control_value(attr: Attribute) -> dict:
+    """The JSON Schema of the answer a control stores, under the key it stores it."""
+    control = attr.control
+    if control.feature == "class":
+        answer = {"type": "string", "enum": list(attr.choices)}
+    elif control.feature == "float":
+        answer = {"type": "number"}
+    else:
+        answer = {"type": "string", "minLength": 1}
+    if control.listed:
+        answer = {"type": "array", "minItems": 1, "maxItems": 1, "items": answer}
+    return {control.key: answer}
+
+
+def export_schema(labels: LabelSet) -> dict:
+    """JSON Schema (Draft 2020-12) of a Label Studio 1.23 JSON export as Tahqiq uses it."""
+    region_rules = []
+    for layer in labels.layers.values():
+        region_rules.append({
+            "if": {"properties": {"from_name": {"const": layer.name}}, "required": ["from_name"]},
+            "then": {"properties": {
+                "type": {"const": "labels"},
+                "value": {"type": "object", "required": ["start", "end", "text", "labels"],
+                          "properties": {**_offsets(), "text": {"type": "string"},
+                                         "labels": _one_of_enum(layer.span_labels)}}}},
+        })
+    for attr in labels.attributes.values():
+        props = _control_value(attr)
+        region_rules.append({
+            "if": {"properties": {"from_name": {"const": attr.name}}, "required": ["from_name"]},
+            "then": {"properties": {
+                "type": {"const": attr.control.name},
+                "value": {"type": "object", "required": list(props), "properties": {**_offsets(), **props}}}},
+        })
+    from_names = [*labels.layers, *labels.attributes]
+    region_item = {
+        "type": "object",
+        "required": ["id", "from_name", "to_name", "type", "value"],
+        "properties": {
+            "id": {"type": "string", "minLength": 1},
+            "from_name": {"enum": from_names},
+            "to_name": {"const": TEXT_NAME},
+            "type": {"enum": ["labels", *CONTROLS]},
+            "value": {"type": "object"},
+        },
+        "allOf": region_rules,
+    }
+    relation_item = {
+        "type": "object",
+        "required": ["from_id", "to_id", "type", "labels"],
+        "properties": {
+            "from_id": {"type": "string", "minLength": 1},
+            "to_id": {"type": "string", "minLength": 1},
+            "type": {"const": "relation"},
+            "direction": {"enum": ["right", "left", "bi"]},
+            "labels": {"type": "array", "minItems": 1, "uniqueItems": True,
+                       "items": {"type": "string", "enum": list(labels.relations)}},
+        },
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://tahqiq.dev/schema/export.schema.json",
+        "title": "Tahqiq Label Studio export",
+        "description": "A Label Studio 1.23 JSON export (list of tasks) annotated with the Tahqiq labeling config. "
+                       "Generated from schema/labels.yaml by `tahqiq generate`; do not edit.",
+        "type": "array",
+        "items": {"$ref": "#/$defs/task"},
+        "$defs": {
+            "task": {
+                "type": "object",
+                "required": ["id", "data", "annotations"],
+                "properties": {
+                    "id": {"type": "integer"},
+                    "data": {"type": "object", "required": ["text"],
+                             "properties": {"text": {"type": "string"}, "doc_id": {"type": "string"}}},
+                    "meta": {"type": "object"},
+                    "annotations": {"type": "array", "items": {"$ref": "#/$defs/annotation"}},
+                },
+            },
+            "annotation": {
+                "type": "object",
+                "required": ["id", "result"],
+                "properties": {
+                    "id": {"type": "integer"},
+                    "completed_by": {"anyOf": [{"type": "integer"}, {"type": "object"}, {"type": "null"}]},
+                    "was_cancelled": {"type": "boolean"},
+                    "ground_truth": {"type": "boolean"},
+                    "result": {"type": "array", "items": {"$ref": "#/$defs/result_item"}},
+                },
+            },
+            "result_item": {
+                "if": {"properties": {"type": {"const": "relation"}}, "required": ["type"]},
+                "then": {"$ref": "#/$defs/relation_item"},
+                "else": {"$ref": "#/$defs/region_item"},
+            },
+            "region_item": region_item,
+            "relation_item": relation_item,
+        },
+    }
+
+
+class _Validators:
+    """The reference validator and the fast per-task screen of one label set, built once per label set."""
+
+    def __init__(self, labels: LabelSet):
+        schema = export_schema(labels)
+        Draft202012Validator.check_schema(schema)
+        self.labels = labels  # held so that the id this is cached under is never reused
+        self.reference = Draft202012Validator(schema)
+        self.task_screen = jsonschema_rs.Draft202012Validator({"$defs": schema["$defs"], "$ref": "#/$defs/task"})
+
+
+_CACHE: dict[int, _Validators] = {}
+
+
+def validators(labels: LabelSet) -> _Validators:
+    if id(labels) not in _CACHE:
+        _CACHE[id(labels)] = _Validators(labels)
+    return _CACHE[id(labels)]
+
+
+def load_json(path: Path) -> tuple[Any, list[Issue]]:
+    """Parse a file; on failure the data is None and the issue names line and column."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        return None, [make_issue("file-unreadable", f"cannot read {path}: {err}", file=str(path))]
+    try:
+        return json.loads(text), []
+    except json.JSONDecodeError as err:
+        return None, [make_issue("json-invalid", f"line {err.lineno}, column {err.colno}: {err.msg}",
+                                 file=str(path))]
+
+
+def _code(error) -> str:
+    path = list(error.absolute_path)
+    if error.validator == "enum" and len(path) >= 2 and path[-2] == "labels":
+        return "unknown-label"
+    if error.validator == "enum" and len(path) >= 2 and path[-2] == "choices":
+        return "unknown-choice"
+    return "schema-violation"
+
+
+def _ids(data: Any, path: list) -> tuple[int | None, int | None, str | None]:
+    """Task id, annotation id and region id along an error path, where the data has them."""
+    task_id = annotation_id = region_id = None
+    if path and isinstance(data, list) and isinstance(path[0], int) and path[0] < len(data):
+        task = data[path[0]]
+        task_id = task.get("id") if isinstance(task, dict) else None
+        if len(path) >= 3 and path[1] == "annotations" and isinstance(task, dict):
+            try:
+                annotation = task["annotations"][path[2]]
+                annotation_id = annotation.get("id")
+                if len(path) >= 5 and path[3] == "result":
+                    item = annotation["result"][path[4]]
+                    region_id = item.get("id") or item.get("from_id")
+            except (KeyError, IndexError, TypeError, AttributeError):
+                pass
+    return (task_id if isinstance(task_id, int) else None,
+            annotation_id if isinstance(annotation_id, int) else None,
+            region_id if isinstance(region_id, str) else None)
+
+
+def _leaf_errors(errors) -> Iterator:
+    """The most specific errors: descend into if/then and $ref wrappers."""
+    for error in errors:
+        if error.context:
+            yield from _leaf_errors(error.context)
+        else:
+            yield error
+
+
+def schema_errors(data: Any, *, file: str, labels: LabelSet) -> tuple[set[int], list[Issue]]:
+    """Schema issues, and the indices of the tasks they fall in (those tasks are not checked further)."""
+    bad: set[int] = set()
+    issues = []
+    checks = validators(labels)
+    clean = isinstance(data, list) and all(checks.task_screen.is_valid(task) for task in data)
+    errors = [] if clean else list(checks.reference.iter_errors(data))
+    for error in sorted(_leaf_errors(errors), key=lambda e: list(map(str, e.absolute_path))):
+        path = list(error.absolute_path)
+        if path and isinstance(path[0], int):
+            bad.add(path[0])
+        task_id, annotation_id, region_id = _ids(data, path)
+        issues.append(make_issue(_code(error), error.message, file=file, pointer=pointer(*path), task_id=task_id,
+                                 annotation_id=annotation_id, region_id=region_id))
+    return bad, issues

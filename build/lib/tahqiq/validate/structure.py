@@ -1,0 +1,156 @@
+"""Level 2: structure a schema cannot express — ids, offsets, span texts, seeds, attribute and relation ends."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from tahqiq.issues import Issue, Location, make_issue, pointer
+from tahqiq.labels import CLAIM, LabelSet
+from tahqiq.manifest import Manifest, sha256_text
+from tahqiq.model import Annotation, Task
+
+EDGE_CHARS = set('"“”«»\'()[]{}،,.:؛;!?؟…')
+CLAIM_END_CHARS = set(".،,:؛;")
+
+
+@dataclass
+class TaskIndex:
+    """Ids seen so far across all files, with where they were first seen."""
+
+    task_ids: dict[int, Location] = field(default_factory=dict)
+    doc_ids: dict[str, Location] = field(default_factory=dict)
+    annotation_ids: dict[int, Location] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Where:
+    """The location shared by all issues of one annotation."""
+
+    file: str
+    task_id: int | None
+    annotation_id: int | None = None
+
+    def issue(self, code: str, message: str, ptr: str, region_id: str | None = None,
+              related: tuple[Location, ...] = ()) -> Issue:
+        return make_issue(code, message, file=self.file, pointer=ptr, task_id=self.task_id,
+                          annotation_id=self.annotation_id, region_id=region_id, related=related)
+
+
+def _first_seen(seen: dict, key, here: Location) -> Location | None:
+    """Where `key` was seen before, or None (and remember `here` for it)."""
+    if key in seen:
+        return seen[key]
+    seen[key] = here
+    return None
+
+
+def check_ids(task: Task, *, index: TaskIndex, manifest: Manifest) -> Iterator[Issue]:
+    where, file = Where(task.file, task.id), task.file
+    first = _first_seen(index.task_ids, task.id, Location(file, pointer(task.index, "id")))
+    if first:
+        yield where.issue("duplicate-task-id", f"task id {task.id} was already used at {first.file}#{first.pointer}",
+                          pointer(task.index, "id"), related=(first,))
+    doc_id = task.doc_id
+    if doc_id is not None:
+        first = _first_seen(index.doc_ids, doc_id, Location(file, pointer(task.index, "data", "doc_id")))
+        if first:
+            yield where.issue("duplicate-doc-id", f"doc_id {doc_id!r} was already used at {first.file}#"
+                              f"{first.pointer}", pointer(task.index, "data", "doc_id"), related=(first,))
+    seed = manifest.by_id.get(doc_id) if doc_id else None
+    if seed is None:
+        yield where.issue("unknown-doc-id", f"doc_id {doc_id!r} is not in {manifest.path.name}",
+                          pointer(task.index, "data", "doc_id") if doc_id else pointer(task.index, "data"))
+    elif sha256_text(task.text) != seed.sha256:
+        yield where.issue("seed-mismatch", f"the text of {doc_id} differs from seeds/{doc_id}.txt "
+                          f"(sha256 {sha256_text(task.text)[:12]}… != {seed.sha256[:12]}…)",
+                          pointer(task.index, "data", "text"))
+    for annotation in task.annotations:
+        ptr = pointer(task.index, "annotations", annotation.index, "id")
+        first = _first_seen(index.annotation_ids, annotation.id, Location(file, ptr))
+        if first:
+            yield make_issue("duplicate-annotation-id", f"annotation id {annotation.id} was already used at "
+                             f"{first.file}#{first.pointer}", file=file, task_id=task.id,
+                             annotation_id=annotation.id, pointer=ptr, related=(first,))
+
+
+def check_items(annotation: Annotation, labels: LabelSet, where: Where) -> Iterator[Issue]:
+    """Span ids, and the ends of attribute and relation items."""
+    regions = annotation.regions
+    for span in annotation.spans:
+        first = regions[span.id]
+        if first.pointer != span.pointer:
+            yield where.issue("duplicate-region", f"region id {span.id!r} is used by two spans (first at "
+                              f"{first.pointer})", span.pointer, span.id, (Location(where.file, first.pointer),))
+    attributes = labels.attributes
+    for item in annotation.attributes:
+        region = regions.get(item.region_id)
+        if region is None:
+            yield where.issue("attribute-orphan", f"attribute {item.name!r} names region {item.region_id!r}, "
+                              "which has no span", item.pointer, item.region_id)
+            continue
+        layer = attributes[item.name].layer
+        if layer != region.layer:
+            yield where.issue("attribute-wrong-layer", f"attribute {item.name!r} belongs to the {layer} layer, "
+                              f"region {region.id!r} is a {region.layer}", item.pointer, region.id)
+            continue
+        if item.span is not None and item.span != region.span:
+            yield where.issue("attribute-span-mismatch", f"attribute {item.name!r} covers [{item.span.start}, "
+                              f"{item.span.end}) but its region covers [{region.start}, {region.end})",
+                              item.pointer, region.id)
+        first_ptr = region.attr_pointers[item.name]
+        if first_ptr != item.pointer:
+            yield where.issue("attribute-duplicate", f"region {region.id!r} has {item.name!r} twice (first at "
+                              f"{first_ptr})", item.pointer, region.id, (Location(where.file, first_ptr),))
+    yield from check_relations(annotation, labels, where)
+
+
+def check_relations(annotation: Annotation, labels: LabelSet, where: Where) -> Iterator[Issue]:
+    regions = annotation.regions
+    pairs: dict[tuple[str, str], str] = {}
+    for rel in annotation.relations:
+        pair = (rel.source_id, rel.target_id)
+        if pair in pairs:  # Label Studio keeps one relation per pair and silently drops the other
+            yield where.issue("relation-duplicate", f"a second relation joins {pair[0]!r} → {pair[1]!r} (first at "
+                              f"{pairs[pair]})", rel.pointer, rel.source_id, (Location(where.file, pairs[pair]),))
+            continue
+        pairs[pair] = rel.pointer
+        for label in rel.labels:  # one relation may carry several labels (about + source)
+            rule = labels.relations[label]
+            for key, region_id, layer in (("from_id", rel.source_id, rule.source_layer),
+                                          ("to_id", rel.target_id, rule.target_layer)):
+                region = regions.get(region_id)
+                if region is None:
+                    yield where.issue("relation-dangling", f"{label} relation: {key} {region_id!r} names no "
+                                      "region", f"{rel.pointer}/{key}", region_id)
+                elif region.layer != layer:
+                    yield where.issue("relation-wrong-layer", f"{label} relation: {key} {region_id!r} is a "
+                                      f"{region.layer} region, expected a {layer} region", f"{rel.pointer}/{key}",
+                                      region_id)
+
+
+def check_spans(text: str, annotation: Annotation, where: Where) -> Iterator[Issue]:
+    for region in annotation.regions.values():
+        ptr = f"{region.pointer}/value"
+        if not 0 <= region.start < region.end <= len(text):
+            bad = "end" if 0 <= region.start < len(text) and region.end > region.start else "start"
+            yield where.issue("offset-out-of-range", f"[{region.start}, {region.end}) is not a span of a text of "
+                              f"{len(text)} code points", f"{ptr}/{bad}", region.id)
+            continue
+        actual = text[region.start:region.end]
+        if actual != region.text:
+            yield where.issue("span-text-mismatch", f"value.text is {region.text!r} but the text at "
+                              f"[{region.start}, {region.end}) is {actual!r}", f"{ptr}/text", region.id)
+            continue
+        edge = CLAIM_END_CHARS if region.layer == CLAIM else EDGE_CHARS
+        first, last = actual[0], actual[-1]
+        if first.isspace() or last.isspace() or (region.layer != CLAIM and first in edge) or last in edge:
+            yield where.issue("span-untrimmed", f"{region.layer} span {actual!r} starts or ends with whitespace "
+                              "or punctuation", f"{ptr}/text", region.id)
+
+
+def check_annotation(task: Task, annotation: Annotation, labels: LabelSet) -> Iterator[Issue]:
+    """Level 2 issues of one annotation."""
+    where = Where(task.file, task.id, annotation.id)
+    yield from check_items(annotation, labels, where)
+    yield from check_spans(task.text, annotation, where)
