@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 from tahqiq.atomic import atomic_write_text
+from tahqiq.labels import CONTROLS
 
 TASK_KEYS = ("id", "data", "meta", "annotations")
 ANNOTATION_KEYS = ("id", "completed_by", "ground_truth", "was_cancelled", "result")
@@ -35,10 +36,11 @@ def _canonical_item(item: dict) -> dict:
     on save (the span item holds the text; a textarea's `text` is its value and stays), and a number is always a
     float (the UI saves 17 where the gold says 17.0), so a save without changes gives the same bytes."""
     kept = {k: item[k] for k in ITEM_KEYS if k in item}
-    if item["type"] in ("number", "choices"):
+    control = CONTROLS.get(item["type"])
+    if control is not None and control.key != "text":
         value = {k: v for k, v in item["value"].items() if k != "text"}
-        if "number" in value:
-            value["number"] = float(value["number"])
+        if control.feature == "float" and control.key in value:
+            value[control.key] = float(value[control.key])
         kept["value"] = value
     return kept
 

@@ -7,11 +7,10 @@ import argparse
 import json
 from pathlib import Path
 
+from tahqiq.cli import EXIT_INVALID, EXIT_OK
 from tahqiq.cli.output import TerminalProgress, render_json, render_text
 from tahqiq.errors import Refused, UsageError
 from tahqiq.project import Project
-
-EXIT_OK, EXIT_INVALID = 0, 1
 
 
 def _paths(values: list[str] | None, default: Path) -> list[Path]:

@@ -7,11 +7,10 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
+from tahqiq.cli import EXIT_OK
 from tahqiq.cli.output import TerminalProgress
 from tahqiq.project import Project
 from tahqiq.studio.home import PASSWORD_ENV, TOKEN_ENV
-
-EXIT_OK = 0
 DEFAULT_PROJECT = "Tahqiq"  # the Label Studio project title
 
 
