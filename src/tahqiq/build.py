@@ -12,7 +12,7 @@ from pathlib import Path
 import datasets
 from datasets import Dataset, Features
 
-from tahqiq.agreement import agreement_from_tasks
+from tahqiq.agreement import AgreementResult, agreement_from_tasks
 from tahqiq.atomic import atomic_write_text, replace_dir
 from tahqiq.card import render_card
 from tahqiq.errors import Refused
@@ -21,6 +21,8 @@ from tahqiq.generate import export_schema_text, labeling_config
 from tahqiq.gold import GoldDocument, gold_documents
 from tahqiq.issues import Report
 from tahqiq.labels import LabelSet
+from tahqiq.manifest import Manifest
+from tahqiq.model import Task
 from tahqiq.progress import SILENT, Progress
 from tahqiq.project import HUB_ANNOTATIONS_FOLDER, Project
 from tahqiq.rows import document_row, sentence_rows
@@ -63,6 +65,18 @@ def label_counts(docs: list[GoldDocument], labels: LabelSet) -> dict[str, dict[s
     return counts
 
 
+def pass_agreement(tasks: list[Task], manifest: Manifest, labels: LabelSet) -> dict[str, AgreementResult]:
+    """Agreement of the two passes on every document, and on each split's documents alone."""
+    def agreement(chosen: list[Task]) -> AgreementResult:
+        return agreement_from_tasks(chosen, first=FIRST_PASS, second=SECOND_PASS, labels=labels)
+
+    split_of = {doc.doc_id: doc.split for doc in manifest.documents}
+    out = {"All documents": agreement(tasks)}
+    for split in manifest.splits:
+        out[f"`{split}` documents only"] = agreement([t for t in tasks if split_of.get(t.doc_id or "") == split])
+    return out
+
+
 def build(*, project: Project, annotations: list[Path], out: Path, progress: Progress = SILENT) -> BuildSummary:
     """Validate `annotations` and write the dataset repo to `out`; raises Refused (writing nothing) on errors."""
     labels, manifest = project.labels, project.manifest
@@ -96,7 +110,7 @@ def build(*, project: Project, annotations: list[Path], out: Path, progress: Pro
             labels=labels, manifest=manifest, features=features, rows=rows, row_counts=counts, sizes=sizes,
             data_files={c: {s: data_path(c, s) for s in splits} for c in names},
             label_counts=label_counts(docs, labels), version=project.version, prose_file=project.card_prose_file,
-            agreement=agreement_from_tasks(validation.tasks, first=FIRST_PASS, second=SECOND_PASS, labels=labels),
+            agreement=pass_agreement(validation.tasks, manifest, labels), tasks=validation.tasks,
         ))
         shutil.copyfile(project.data_license_file, staging / "LICENSE")
         replace_dir(staging, out)

@@ -17,6 +17,7 @@ from tahqiq.errors import DataError
 from tahqiq.features import DEFAULT_CONFIG
 from tahqiq.labels import LabelSet
 from tahqiq.manifest import Manifest
+from tahqiq.model import Task
 
 LICENSE_NAME = "cc-by-4.0-annotations-texts-by-publishers"
 SIZE_CATEGORIES = [(1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M")]
@@ -135,6 +136,27 @@ def provenance_table(manifest: Manifest) -> str:
     return "\n".join(lines) + f"\n\n{manifest.copyright}"
 
 
+def passes_table(tasks: list[Task]) -> str:
+    """Who made each annotation pass, when, under which guidelines and from what (the `passes` of each task's meta),
+    one row per annotator and provenance, with the documents it covers."""
+    rows: dict[tuple, list[str]] = {}
+    for task in tasks:
+        passes = (task.raw.get("meta") or {}).get("passes") or {}
+        for annotation in task.annotations:
+            given = passes.get(str(annotation.id), {})
+            key = (annotation.completed_by, annotation.ground_truth,
+                   *(str(given.get(k, "—")) for k in ("annotator", "kind", "date", "guidelines", "saw", "made")))
+            rows.setdefault(key, []).append(task.doc_id or str(task.id))
+    if not rows:
+        return "The exports record no provenance of their annotation passes."
+    lines = ["| `completed_by` | gold | annotator | kind | date | guidelines | saw | made | documents |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for (completed_by, gold, *given), docs in rows.items():
+        lines.append(f"| {completed_by} | {'yes' if gold else 'no'} | " + " | ".join(given) +
+                     f" | {', '.join(f'`{d}`' for d in docs)} |")
+    return "\n".join(lines)
+
+
 def fill_markers(prose: str, sections: dict[str, str], *, source: Path) -> str:
     for name, body in sections.items():
         marker = f"<!-- tahqiq:{name} -->"
@@ -147,11 +169,13 @@ def fill_markers(prose: str, sections: dict[str, str], *, source: Path) -> str:
 def render_card(*, labels: LabelSet, manifest: Manifest, features: dict[str, Features],
                 rows: dict[str, dict[str, list[dict]]], row_counts: dict[str, dict[str, int]],
                 sizes: dict[str, dict[str, int]], data_files: dict[str, dict[str, str]],
-                label_counts: dict[str, dict[str, Counter]], agreement: AgreementResult, version: str,
-                prose_file: Path) -> str:
+                label_counts: dict[str, dict[str, Counter]], agreement: dict[str, AgreementResult], version: str,
+                tasks: list[Task], prose_file: Path) -> str:
+    """The card; `agreement` maps a heading (which documents) to the agreement of the two passes on them."""
     data = card_data(features=features, row_counts=row_counts, sizes=sizes, data_files=data_files)
-    agreement_text = (agreement_markdown(agreement) if agreement.documents
-                      else "No document has two independent annotations yet.")
+    agreement_text = "\n\n".join(f"**{heading}.** {agreement_markdown(result)}"
+                                   for heading, result in agreement.items() if result.documents
+                                   ) or "No document has two independent annotations yet."
     try:
         prose = prose_file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
@@ -163,5 +187,6 @@ def render_card(*, labels: LabelSet, manifest: Manifest, features: dict[str, Fea
         "examples": example_rows(rows),
         "provenance": provenance_table(manifest),
         "agreement": agreement_text,
+        "passes": passes_table(tasks),
     })
     return str(DatasetCard(f"---\n{data}\n---\n\n{prose}"))

@@ -11,6 +11,7 @@ from tahqiq.cli import EXIT_OK
 from tahqiq.cli.output import TerminalProgress
 from tahqiq.project import Project
 from tahqiq.studio.home import PASSWORD_ENV, TOKEN_ENV
+
 DEFAULT_PROJECT = "Tahqiq"  # the Label Studio project title
 
 
