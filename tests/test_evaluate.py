@@ -122,7 +122,7 @@ def run(argv: list[str]) -> int:
 
 def test_command_prints_a_table_or_json(gold_dir, capsys):
     assert run(["evaluate", "--annotations", str(gold_dir)]) == 0
-    assert "| numbers-rules-1 | number | 1 |" in capsys.readouterr().out
+    assert "| numbers-rules-2 | number | 1 |" in capsys.readouterr().out
     assert run(["evaluate", "--annotations", str(gold_dir), "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert {r["layer"] for r in rows} == {"entity", "number", "claim"} and all(r["gold"] >= 0 for r in rows)

@@ -18,7 +18,7 @@ PRE_ANNOTATORS: tuple[PreAnnotator, ...] = (NUMBERS, ENTITIES, CLAIMS)
 
 
 def model_version(pre_annotators: tuple[PreAnnotator, ...] = PRE_ANNOTATORS) -> str:
-    """The model_version of a union of pre-annotators (`numbers-rules-1+entities-rules-1+claims-rules-1`), so
+    """The model_version of a union of pre-annotators (`numbers-rules-2+entities-rules-2+claims-rules-1`), so
     changing any rule set is visible in Label Studio."""
     return "+".join(p.model_version for p in pre_annotators)
 

@@ -1,8 +1,8 @@
 """Entity suggestions from rules that never look at the gold: Latin-script names, nationality adjectives, dates and
 times, and a small hand-written gazetteer of well-known names.
 
-The gazetteer holds world knowledge only (big companies, countries and cities, famous people, common titles), not
-names found by reading the annotations; anything else is left to the annotator. Proclitics (و ف ب ل ك) glued to a
+The gazetteer holds world knowledge only (big companies, countries and cities, famous people, common titles); no name
+in it occurs only in a test article (tests/test_leaks.py); anything else is left to the annotator. Proclitics (و ف ب ل ك) glued to a
 name stay outside the span, as the guidelines ask."""
 
 from __future__ import annotations
@@ -13,26 +13,26 @@ from tahqiq.baselines.base import ARABIC_LETTER, PreAnnotator, Suggestion, witho
 from tahqiq.labels import ENTITY
 from tahqiq.text import PROCLITIC_PREFIX, split_sentences
 
-MODEL_VERSION = "entities-rules-1"
+MODEL_VERSION = "entities-rules-2"
 
 GAZETTEER: dict[str, tuple[str, ...]] = {
-    "ORG": ("إنفيديا", "نفيديا", "انفيديا", "أوبن إيه آي", "أوبن أي آي", "جوجل", "غوغل", "أبل", "آبل",
-            "مايكروسوفت", "ميتا", "أمازون", "هواوي", "ديب سيك", "ديب سييك", "أنثروبيك", "بايدو", "علي بابا",
-            "تينسنت", "بايت دانس", "سامسونج", "إنتل", "تسلا", "بلومبرغ", "رويترز"),
-    "GPE": ("الصين", "الولايات المتحدة", "أمريكا", "أميركا", "واشنطن", "بكين", "روسيا", "اليابان", "الهند",
-            "فرنسا", "ألمانيا", "بريطانيا", "تايوان", "كوريا الجنوبية", "مصر", "السعودية", "الإمارات", "شنغهاي"),
-    "LOC": ("وادي السيليكون", "آسيا", "أفريقيا", "أوروبا", "المحيط الهادئ"),
-    "PERS": ("سام ألتمان", "إيلون ماسك", "دونالد ترمب", "دونالد ترامب", "جو بايدن", "شي جين بينغ", "جنسن هوانغ"),
+    "ORG": ("إنفيديا", "نفيديا", "انفيديا", "أوبن أي آي", "جوجل", "غوغل", "آبل", "مايكروسوفت", "ميتا", "أمازون",
+            "هواوي", "ديب سيك", "بايدو", "علي بابا", "تينسنت", "بايت دانس", "سامسونج", "إنتل", "تسلا", "بلومبرغ",
+            "رويترز"),
+    "GPE": ("الصين", "الولايات المتحدة", "أميركا", "روسيا", "اليابان", "الهند", "فرنسا", "ألمانيا", "بريطانيا",
+            "تايوان", "كوريا الجنوبية", "مصر", "السعودية", "الإمارات", "شنغهاي"),
+    "LOC": ("وادي السيليكون", "أفريقيا", "أوروبا"),
+    "PERS": ("سام ألتمان", "إيلون ماسك", "دونالد ترامب", "جو بايدن", "شي جين بينغ", "جنسن هوانغ"),
     "PRODUCT": ("شات جي بي تي", "جيميناي", "آب ستور"),
     "OCC": ("الرئيس التنفيذي", "المدير التنفيذي", "الرئيس", "المحلل", "المحللين", "المحللون", "محللون",
-            "محللين", "محلل", "مهندسو", "مهندسي", "مؤسس", "الباحثين", "باحثون"),
+            "محللين", "محلل", "مهندسي", "مؤسس", "الباحثين", "باحثون"),
 }
 LATIN_LABELS = {"OpenAI": "ORG", "Meta": "ORG", "Google": "ORG", "Nvidia": "ORG", "NVIDIA": "ORG",
-                "Microsoft": "ORG", "Apple": "ORG", "Nature": "ORG", "DeepSeek": "ORG", "Huawei": "ORG",
+                "Microsoft": "ORG", "Apple": "ORG", "DeepSeek": "ORG", "Huawei": "ORG",
                 "ChatGPT": "PRODUCT", "Gemini": "PRODUCT", "Claude": "PRODUCT", "Llama": "PRODUCT",
                 "arXiv": "WEBSITE", "Hugging Face": "WEBSITE", "GitHub": "WEBSITE", "Stargate": "FAC"}
 _LATIN_STOPWORDS = {"of", "and", "the", "for", "with"}
-NISBA_STEMS = ("صين", "أمريك", "أميرك", "غرب", "فرنس", "ألمان", "بريطان", "روس", "يابان", "كور", "هند",
+NISBA_STEMS = ("صين", "أمريك", "أميرك", "غرب", "ألمان", "بريطان", "روس", "يابان", "كور", "هند",
                "أوروب", "عرب", "مصر", "سعود", "إمارات", "تايوان", "إسرائيل", "إيران", "تركي")
 MONTHS = ("يناير", "فبراير", "مارس", "أبريل", "إبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر",
           "نوفمبر", "ديسمبر")

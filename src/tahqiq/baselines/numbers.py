@@ -1,9 +1,9 @@
 """Number suggestions with value, value_max, unit, kind and bound, from Arabic rules (docs/guidelines.md §2).
 
 Reads ASCII and Arabic-Indic digits, thousands separators and decimals (via tahqiq.quantities), scale words
-(ألف/آلاف ×1e3, مليون/ملايين ×1e6, مليار/مليارات ×1e9, تريليون ×1e12), `%`, duals (دولارين, شهرين, مركزين),
-ranges (`بين 3 مليارات و27 مليار`, `20-40`), bound cue words right before the number (نحو, أكثر من, لم تتجاوز …)
-and vague quantities (مليارات الدولارات, مئات الملايين). Digits inside names (R1, GPT-4o, H800, جيميناي 3), dates
+(ألف/آلاف ×1e3, مليون/ملايين ×1e6, مليار/مليارات ×1e9, تريليون ×1e12), `%`, duals (يومين, مركزين), ranges
+(`بين 3 مليارات و27 مليار`, `3-5`), bound cue words right before the number (نحو, أكثر من, لم تتجاوز …) and vague
+quantities (عشرات الملايين). Digits inside names (R1, GPT-4o, H800, جيميناي 3), dates
 and times are left alone."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from tahqiq.labels import NUMBER
 from tahqiq.quantities import DIGITS, SCALES, parse_digits
 from tahqiq.text import PROCLITIC_PREFIX, PROCLITICS
 
-MODEL_VERSION = "numbers-rules-1"
+MODEL_VERSION = "numbers-rules-2"
 
 CURRENCIES = {"دولار": "USD", "دولارا": "USD", "دولارات": "USD", "الدولارات": "USD", "يورو": "EUR",
               "يوان": "CNY", "جنيه": "EGP", "جنيها": "EGP", "ين": "JPY", "درهم": "AED", "ريال": "SAR"}
@@ -47,6 +47,7 @@ UNIT_WORDS = {
 }
 MULTI_WORD_UNITS = {"وحدة معالجة رسوم": ("count", "gpu"), "وحدة معالجة رسومات": ("count", "gpu"),
                     "وحدات معالجة رسوم": ("count", "gpu")}
+TIMES = ("مرة", "مرات")  # `3 مرات أقل`: a multiplier when a comparative follows
 COMPARATIVES = ("أقل", "أكثر", "أكبر", "أصغر", "أسرع", "أرخص", "أعلى", "أضعاف")
 DUALS = {"دولارين": ("money", "USD"), "شهرين": ("measure", "month"), "يومين": ("measure", "day"),
          "ساعتين": ("measure", "hour"), "عامين": ("measure", "year"), "سنتين": ("measure", "year"),
@@ -75,7 +76,8 @@ _VAGUE = re.compile(f"(?<![0-9٠-٩] )(?<![{ARABIC_LETTER}])(?P<core>(?:(?:مئ�
                     f"(?:ال)?(?:ملايين|مليارات|تريليونات)(?: الدولارات)?)(?![{ARABIC_LETTER}])")
 _ONE = re.compile(f"(?<![{ARABIC_LETTER}]){PROCLITIC_PREFIX}(?P<core>(?P<unit>[{ARABIC_LETTER}]+) (?:واحد|واحدة))"
                   f"(?![{ARABIC_LETTER}])")
-_ORDINAL = re.compile(f"للمرة (?P<core>{'|'.join(ORDINALS)})(?![{ARABIC_LETTER}])")
+ORDINAL_LEAD = "للمرة"
+_ORDINAL = re.compile(f"{ORDINAL_LEAD} (?P<core>{'|'.join(ORDINALS)})(?![{ARABIC_LETTER}])")
 
 
 @dataclass
@@ -111,7 +113,7 @@ def _read_scale(text: str, reading: _Reading) -> float:
 
 
 def _read_unit(text: str, reading: _Reading) -> None:
-    """Extend the reading over a currency or unit word (and a rate like `في الساعة`), setting kind and unit."""
+    """Extend the reading over a currency or unit word (and a rate such as `يوميا`), setting kind and unit."""
     for phrase, (kind, unit) in MULTI_WORD_UNITS.items():
         if text.startswith(" " + phrase, reading.end):
             reading.end += len(phrase) + 1
@@ -124,7 +126,7 @@ def _read_unit(text: str, reading: _Reading) -> None:
     if key in CURRENCIES:
         reading.end, reading.kind, reading.unit = word[1], "money", CURRENCIES[key]
         _read_rate(text, reading)
-    elif key in ("مرة", "مرات") and (after := _next_word(text, word[1])) and plain(after[0]) in COMPARATIVES:
+    elif key in TIMES and (after := _next_word(text, word[1])) and plain(after[0]) in COMPARATIVES:
         reading.end, reading.kind, reading.unit = word[1], "multiplier", "ratio"
     elif key in UNIT_WORDS:
         reading.end = word[1]
@@ -141,7 +143,7 @@ def _read_rate(text: str, reading: _Reading) -> None:
 
 def _read_bound(text: str, reading: _Reading) -> None:
     """A cue word right before the number starts the span: an approximation cue marks it approximate (a range
-    too: `نحو 20-40 مرة`), a bound cue sets the bound of a single number; `تصل كفاءتها إلى` sets the bound only."""
+    too: `نحو 3-5 مرات`), a bound cue sets the bound of a single number; `تصل كفاءتها إلى` sets the bound only."""
     window = text[max(0, reading.start - 30):reading.start]
     match = _CUE.search(window)
     if match:
@@ -202,7 +204,7 @@ def _digit_readings(text: str, zones: dict[int, str]) -> list[_Reading]:
 
 
 def _word_readings(text: str) -> list[_Reading]:
-    """Quantities without digits: duals, `يوم واحد`, `للمرة الأولى`, vague scale words."""
+    """Quantities without digits: duals, `يوم واحد`, ordinals after ORDINAL_LEAD, vague scale words."""
     readings = []
     for match in _DUAL.finditer(text):
         kind, unit = DUALS[plain(match.group("core"))]
