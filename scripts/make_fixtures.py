@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 CASES = ROOT / "tests" / "cases"
 NEAR_MISSES = ROOT / "tests" / "near-misses"
+EMPTY_FOLDER = object()  # a case whose input is a folder holding no export
 # (fixture doc id, source doc id, first line, last line (exclusive), split, zones of the slice's lines)
 SLICES = [
     ("fx-004", "004_22cbe569029b1730", 9, 13, "train", {}),
@@ -123,7 +124,7 @@ def cases(base: list[dict]) -> dict[str, tuple[object, list[list[str]]]]:
     def case(code, mutate, expected):
         tasks = copy.deepcopy(base)
         result = mutate(tasks)
-        out[code] = (result if isinstance(result, bytes) else tasks, expected)
+        out[code] = (result if isinstance(result, bytes) or result is EMPTY_FOLDER else tasks, expected)
 
     a_text = base[0]["data"]["text"]
     a = base[0]["annotations"][0]["result"]
@@ -145,6 +146,20 @@ def cases(base: list[dict]) -> dict[str, tuple[object, list[list[str]]]]:
     case("file-unreadable", lambda t: b"\xff\xfe[not utf-8", [["file-unreadable", ""]])
     case("json-invalid", lambda t: json.dumps(t, ensure_ascii=False)[:-40].encode("utf-8"),
          [["json-invalid", ""]])
+    case("file-too-large", lambda t: None, [["file-too-large", ""]])  # checked with a 1 kB limit (limits.json)
+    case("json-too-deep", lambda t: b"[" * 5000 + b"]" * 5000, [["json-too-deep", ""]])
+    case("empty-export", lambda t: b"[]\n", [["empty-export", ""]])
+    case("empty-input", lambda t: EMPTY_FOLDER, [["empty-input", ""]])
+    case("doc-id-invalid", lambda t: t[0]["data"].update(doc_id="../../outside"),
+         [["doc-id-invalid", "/0/data/doc_id"]])
+
+    def repeat(t):
+        twin = copy.deepcopy(a[i_free])
+        twin["id"] = "e-repeat"
+        t[0]["annotations"][0]["result"].append(twin)
+    case("duplicate-span", repeat, [["duplicate-span", R(0, n_a)]])
+    case("number-negative", lambda t: t[0]["annotations"][0]["result"][i_2048_value]["value"].update(number=-2048),
+         [["number-negative", R(0, i_2048_value)], ["number-digits-mismatch", R(0, i_2048_value)]])
     case("schema-violation", lambda t: t[0]["annotations"][0]["result"][i_deepseek]["value"].update(start="5"),
          [["schema-violation", R(0, i_deepseek, "value", "start")]])
     case("unknown-label", lambda t: t[0]["annotations"][0]["result"][i_deepseek]["value"].update(labels=["COMPANY"]),
@@ -305,9 +320,14 @@ def main() -> int:
         folder.mkdir(parents=True)
         if isinstance(content, bytes):
             (folder / "export.json").write_bytes(content)
+        elif content is EMPTY_FOLDER:
+            (folder / "export").mkdir()  # a folder without any *.json
+            (folder / "export" / "README.txt").write_text("no export here\n", encoding="utf-8")
         else:
             _write_json(folder / "patch.json", jsonpatch.make_patch(base, content).patch)
         _write_json(folder / "expected.json", expected)
+        if code == "file-too-large":
+            _write_json(folder / "limits.json", {"max_file_bytes": 1000})
     for name, tasks in near_misses(base).items():
         _write_json(staging / "near-misses" / name / "patch.json", jsonpatch.make_patch(base, tasks).patch)
     for name, target in (("cases", CASES), ("near-misses", NEAR_MISSES)):  # all generated, then swapped in

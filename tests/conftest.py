@@ -41,9 +41,11 @@ def make_project(folder: Path, seeds: Path) -> Project:
 
 
 def materialize(case: Path, folder: Path) -> Path:
-    """The export file of a golden case or near miss: its own bytes, or its patch applied to the fixture."""
-    if (case / "export.json").is_file():
-        return case / "export.json"
+    """The export of a golden case or near miss: its own bytes, a folder without exports, or its patch applied to
+    the fixture."""
+    for own in (case / "export.json", case / "export"):
+        if own.exists():
+            return own
     base = json.loads((FIXTURES / "export.json").read_text(encoding="utf-8"))
     patch = json.loads((case / "patch.json").read_text(encoding="utf-8"))
     path = folder / case.parent.name / case.name / "export.json"

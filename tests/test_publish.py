@@ -19,6 +19,7 @@ from huggingface_hub import DatasetCard
 from huggingface_hub.utils import hf_raise_for_status
 
 from tahqiq.hubrepo import verify_repo
+from tahqiq.outdir import MARKER
 from tahqiq.publish import hub_error_message
 
 from conftest import ANNOTATIONS_DIR, PROJECT, ROOT
@@ -35,8 +36,9 @@ def closed_endpoint() -> str:
 
 
 def files_of(folder: Path) -> dict[str, tuple[int, str]]:
+    """The files a commit must carry: all the build wrote but its marker, which stays local."""
     return {p.relative_to(folder).as_posix(): (p.stat().st_size, hashlib.sha256(p.read_bytes()).hexdigest())
-            for p in folder.rglob("*") if p.is_file()}
+            for p in folder.rglob("*") if p.is_file() and p.name != MARKER}
 
 
 def yaml_block(text: str) -> dict:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -39,17 +38,3 @@ def atomic_write_many(files: dict[Path, bytes]) -> None:
         for tmp in staged.values():
             tmp.unlink(missing_ok=True)
         raise
-
-
-def replace_dir(staged: Path, target: Path) -> None:
-    """Swap a fully written staging folder into place; the old folder is removed only after the swap."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old")
-        if old.exists():
-            shutil.rmtree(old)
-        os.replace(target, old)
-    os.replace(staged, target)
-    if old is not None:
-        shutil.rmtree(old)

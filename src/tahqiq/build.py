@@ -4,7 +4,6 @@ all into a staging folder that replaces the output folder in one rename."""
 from __future__ import annotations
 
 import shutil
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +12,7 @@ import datasets
 from datasets import Dataset, Features
 
 from tahqiq.agreement import AgreementResult, agreement_from_tasks
-from tahqiq.atomic import atomic_write_text, replace_dir
+from tahqiq.atomic import atomic_write_text
 from tahqiq.card import render_card
 from tahqiq.errors import Refused
 from tahqiq.features import DOCUMENTS, config_features, configs
@@ -23,11 +22,13 @@ from tahqiq.issues import Report
 from tahqiq.labels import LabelSet
 from tahqiq.manifest import Manifest
 from tahqiq.model import Task
+from tahqiq.outdir import MARKER, check_out, locked_staging, swap_in
 from tahqiq.progress import SILENT, Progress
 from tahqiq.project import HUB_ANNOTATIONS_FOLDER, Project
 from tahqiq.rows import document_row, sentence_rows
 from tahqiq.store import write_task
 from tahqiq.validate import validate_paths
+from tahqiq.validate.schema import DEFAULT_MAX_FILE_MB
 
 FIRST_PASS, SECOND_PASS = 1, 2  # completed_by ids of the two independent annotation passes
 
@@ -77,10 +78,13 @@ def pass_agreement(tasks: list[Task], manifest: Manifest, labels: LabelSet) -> d
     return out
 
 
-def build(*, project: Project, annotations: list[Path], out: Path, progress: Progress = SILENT) -> BuildSummary:
-    """Validate `annotations` and write the dataset repo to `out`; raises Refused (writing nothing) on errors."""
+def build(*, project: Project, annotations: list[Path], out: Path, progress: Progress = SILENT,
+          max_file_bytes: int = DEFAULT_MAX_FILE_MB << 20) -> BuildSummary:
+    """Validate `annotations` and write the dataset repo to `out`; raises Refused (writing nothing) on errors.
+    Only documents of the manifest are built and carried; `out` is guarded as tahqiq.outdir says."""
+    check_out(out, inputs=[*annotations, project.seeds_dir, project.schema_dir], project_root=project.root)
     labels, manifest = project.labels, project.manifest
-    validation = validate_paths(annotations, labels=labels, manifest=manifest)
+    validation = validate_paths(annotations, labels=labels, manifest=manifest, max_file_bytes=max_file_bytes)
     if not validation.report.ok:
         raise Refused(validation.report)
     docs = gold_documents(validation.tasks, manifest=manifest)
@@ -89,9 +93,7 @@ def build(*, project: Project, annotations: list[Path], out: Path, progress: Pro
     rows = config_rows(docs, splits, labels)
     names = configs(labels)
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    with locked_staging(out) as staging:
         steps = [(c, s) for c in names for s in splits]
         sizes: dict[str, dict[str, int]] = {c: {} for c in names}
         for config, split in progress.track(steps, desc="writing parquet", unit="file"):
@@ -104,7 +106,8 @@ def build(*, project: Project, annotations: list[Path], out: Path, progress: Pro
         (schema / project.labeling_config_file.name).write_text(labeling_config(labels), encoding="utf-8")
         attribute_order = list(labels.attributes)
         for task in validation.tasks:  # the Label Studio tasks themselves, so the repo can be reopened
-            write_task(staging / HUB_ANNOTATIONS_FOLDER, task.raw, attribute_order=attribute_order)
+            if task.doc_id in manifest.by_id:
+                write_task(staging / HUB_ANNOTATIONS_FOLDER, task.raw, attribute_order=attribute_order)
         counts = {c: {s: len(rows[c][s]) for s in splits} for c in names}
         atomic_write_text(staging / "README.md", render_card(
             labels=labels, manifest=manifest, features=features, rows=rows, row_counts=counts, sizes=sizes,
@@ -113,13 +116,10 @@ def build(*, project: Project, annotations: list[Path], out: Path, progress: Pro
             agreement=pass_agreement(validation.tasks, manifest, labels), tasks=validation.tasks,
         ))
         shutil.copyfile(project.data_license_file, staging / "LICENSE")
-        replace_dir(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        swap_in(staging, out)
     documents = {s: [d.doc_id for d in docs if d.split == s] for s in splits}
     return BuildSummary(out=out, documents=documents, rows=counts, report=validation.report,
-                        files=sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file()))
+                        files=sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file() and p.name != MARKER))
 
 
 def write_parquet(rows: list[dict], features: Features, path: Path) -> int:

@@ -22,7 +22,7 @@ from tahqiq.manifest import Manifest
 from tahqiq.model import Task, parse_task
 from tahqiq.project import Project
 from tahqiq.validate import validate_paths
-from tahqiq.validate.schema import load_json, schema_errors
+from tahqiq.validate.schema import MISSING, load_json, schema_errors
 
 GOLD, PREDICTED = -1, -2  # completed_by of the two sides handed to the agreement code
 
@@ -76,7 +76,7 @@ def file_predictions(paths: list[Path], *, labels: LabelSet) -> dict[str, dict[s
         report.files += 1
         data, issues = load_json(path)
         report.extend(issues)
-        if data is None:
+        if data is MISSING:
             continue
         checked = [_as_annotated(t, i) for i, t in enumerate(data)] if isinstance(data, list) else data
         _, issues = schema_errors(checked, file=str(path), labels=labels)

@@ -16,6 +16,7 @@ from huggingface_hub.errors import HfHubHTTPError, OfflineModeIsEnabled, Revisio
 
 from tahqiq.errors import DataError, EnvironmentProblem, UsageError
 from tahqiq.hubrepo import REPO_TYPE, repo_id_problem
+from tahqiq.outdir import MARKER
 from tahqiq.project import Project
 
 KEPT_REMOTE = {".gitattributes"}  # made by the Hub with the repo; it keeps large files in LFS
@@ -98,7 +99,7 @@ def plan_commit(*, folder: Path, repo_id: str, version: str, revision: str | Non
                 private: bool = False) -> CommitPlan:
     """Every file of the built repo with its size and sha256: exactly what the commit will upload."""
     files = tuple(PlannedFile(path=p.relative_to(folder).as_posix(), size=p.stat().st_size, sha256=_sha256(p))
-                  for p in sorted(folder.rglob("*")) if p.is_file())
+                  for p in sorted(folder.rglob("*")) if p.is_file() and p.name != MARKER)
     return CommitPlan(repo_id=repo_id, folder=folder, files=files, message=f"Tahqiq data v{version}",
                       revision=revision, create_pr=create_pr, private=private)
 

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 from tahqiq.atomic import atomic_write_text
+from tahqiq.errors import DataError
 from tahqiq.labels import CONTROLS
 
 TASK_KEYS = ("id", "data", "meta", "annotations")
@@ -68,7 +69,11 @@ def dumps_tasks(tasks: list[dict]) -> str:
 
 
 def task_file(directory: Path, task: dict) -> Path:
-    return directory / f"{task['data']['doc_id']}.json"
+    """`<directory>/<doc_id>.json`; a doc id that would lead anywhere else is refused (the schema forbids it too)."""
+    path = directory / f"{task['data']['doc_id']}.json"
+    if path.resolve().parent != directory.resolve():
+        raise DataError(f"doc_id {task['data']['doc_id']!r} is not a plain file name; nothing was written")
+    return path
 
 
 def write_task(directory: Path, task: dict, *, attribute_order: list[str]) -> Path:

@@ -7,6 +7,8 @@ because the pure-Python validator runs at a few tasks per second on full article
 from __future__ import annotations
 
 import json
+import math
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,10 @@ from jsonschema import Draft202012Validator
 
 from tahqiq.issues import Issue, make_issue, pointer
 from tahqiq.labels import CONTROLS, TEXT_NAME, Attribute, LabelSet
+
+# A doc id names files (seeds/<doc_id>.txt, annotations/<doc_id>.json): letters, digits, `_ . -`, no leading dot.
+DOC_ID = {"type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]*$", "maxLength": 128}
+MISSING = object()  # what load_json returns for a file it could not parse (a JSON `null` is None)
 
 
 def _offsets() -> dict:
@@ -100,7 +106,7 @@ def export_schema(labels: LabelSet) -> dict:
                 "properties": {
                     "id": {"type": "integer"},
                     "data": {"type": "object", "required": ["text"],
-                             "properties": {"text": {"type": "string"}, "doc_id": {"type": "string"}}},
+                             "properties": {"text": {"type": "string"}, "doc_id": DOC_ID}},
                     "meta": {"type": "object"},
                     "annotations": {"type": "array", "items": {"$ref": "#/$defs/annotation"}},
                 },
@@ -135,7 +141,9 @@ class _Validators:
         Draft202012Validator.check_schema(schema)
         self.labels = labels  # held so that the id this is cached under is never reused
         self.reference = Draft202012Validator(schema)
-        self.task_screen = jsonschema_rs.Draft202012Validator({"$defs": schema["$defs"], "$ref": "#/$defs/task"})
+        task_schema = {"$defs": schema["$defs"], "$ref": "#/$defs/task"}
+        self.task_screen = jsonschema_rs.Draft202012Validator(task_schema)
+        self.task_reference = Draft202012Validator(task_schema)
 
 
 _CACHE: dict[int, _Validators] = {}
@@ -147,21 +155,66 @@ def validators(labels: LabelSet) -> _Validators:
     return _CACHE[id(labels)]
 
 
-def load_json(path: Path) -> tuple[Any, list[Issue]]:
-    """Parse a file; on failure the data is None and the issue names line and column."""
+DEFAULT_MAX_FILE_MB = 1024  # per export file; raise it with --max-file-mb or TAHQIQ_MAX_FILE_MB
+_LONE_SURROGATE = re.compile(r"(?<!\\)\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])|"
+                             r"(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+_MAX_INT_DIGITS = 309  # beyond a 64-bit float's range
+
+
+class _NotJSON(ValueError):
+    """A token Python's parser accepts but JSON (RFC 8259) or a 64-bit float does not."""
+
+
+def _constant(name: str):
+    raise _NotJSON(f"{name} is not JSON (RFC 8259); write null or a number")
+
+
+def _float(raw: str) -> float:
+    value = float(raw)
+    if not math.isfinite(value):
+        raise _NotJSON(f"the number {raw[:40]} is outside the range of a 64-bit float")
+    return value
+
+
+def _int(raw: str) -> int:
+    if len(raw.lstrip("-")) > _MAX_INT_DIGITS:
+        raise _NotJSON(f"an integer of {len(raw.lstrip('-'))} digits is outside the range of a 64-bit float")
+    return int(raw)
+
+
+def load_json(path: Path, *, max_bytes: int = DEFAULT_MAX_FILE_MB << 20) -> tuple[Any, list[Issue]]:
+    """Parse one export file; on failure the data is MISSING and the issue says why (line and column where JSON
+    itself is broken). Only regular files are read, and only up to `max_bytes`."""
+    name = str(path)
     try:
+        if not path.is_file():
+            return MISSING, [make_issue("file-unreadable", f"{path} is not a regular file (a folder, device, pipe or "
+                                        "broken link)", file=name)]
+        size = path.stat().st_size
+        if size > max_bytes:
+            return MISSING, [make_issue("file-too-large", f"{path} has {size:,} bytes, more than the limit of "
+                                        f"{max_bytes:,}", file=name)]
         text = path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError) as err:
-        return None, [make_issue("file-unreadable", f"cannot read {path}: {err}", file=str(path))]
+        return MISSING, [make_issue("file-unreadable", f"cannot read {path}: {err}", file=name)]
     try:
-        return json.loads(text), []
+        data = json.loads(text, parse_constant=_constant, parse_float=_float, parse_int=_int)
     except json.JSONDecodeError as err:
-        return None, [make_issue("json-invalid", f"line {err.lineno}, column {err.colno}: {err.msg}",
-                                 file=str(path))]
+        return MISSING, [make_issue("json-invalid", f"line {err.lineno}, column {err.colno}: {err.msg}", file=name)]
+    except _NotJSON as err:
+        return MISSING, [make_issue("json-invalid", str(err), file=name)]
+    except RecursionError:
+        return MISSING, [make_issue("json-too-deep", "the JSON is nested deeper than the parser allows (about 1,000 "
+                                    "levels; a Label Studio export needs fewer than 10)", file=name)]
+    if "\\u" in text and _LONE_SURROGATE.search(text):
+        return MISSING, [make_issue("json-invalid", "a \\u escape names half of a surrogate pair (a lone surrogate), "
+                                    "which is no character", file=name)]
+    return data, []
 
 
-def _code(error) -> str:
-    path = list(error.absolute_path)
+def _code(error, path: list) -> str:
+    if error.validator in ("pattern", "maxLength") and path[-2:] == ["data", "doc_id"]:
+        return "doc-id-invalid"
     if error.validator == "enum" and len(path) >= 2 and path[-2] == "labels":
         return "unknown-label"
     if error.validator == "enum" and len(path) >= 2 and path[-2] == "choices":
@@ -199,17 +252,23 @@ def _leaf_errors(errors) -> Iterator:
 
 
 def schema_errors(data: Any, *, file: str, labels: LabelSet) -> tuple[set[int], list[Issue]]:
-    """Schema issues, and the indices of the tasks they fall in (those tasks are not checked further)."""
+    """Schema issues, and the indices of the tasks they fall in (those tasks are not checked further). Every task is
+    screened by the fast validator; only the tasks it rejects go through the reference validator for messages."""
+    checks = validators(labels)
+    if isinstance(data, list):
+        errors = []
+        for index, task in enumerate(data):
+            if not checks.task_screen.is_valid(task):
+                errors += [(index, e) for e in _leaf_errors(checks.task_reference.iter_errors(task))]
+    else:
+        errors = [(None, e) for e in _leaf_errors(checks.reference.iter_errors(data))]
     bad: set[int] = set()
     issues = []
-    checks = validators(labels)
-    clean = isinstance(data, list) and all(checks.task_screen.is_valid(task) for task in data)
-    errors = [] if clean else list(checks.reference.iter_errors(data))
-    for error in sorted(_leaf_errors(errors), key=lambda e: list(map(str, e.absolute_path))):
-        path = list(error.absolute_path)
+    found = [([] if index is None else [index]) + list(e.absolute_path) for index, e in errors]
+    for path, (_, error) in sorted(zip(found, errors, strict=True), key=lambda pe: list(map(str, pe[0]))):
         if path and isinstance(path[0], int):
             bad.add(path[0])
         task_id, annotation_id, region_id = _ids(data, path)
-        issues.append(make_issue(_code(error), error.message, file=file, pointer=pointer(*path), task_id=task_id,
-                                 annotation_id=annotation_id, region_id=region_id))
+        issues.append(make_issue(_code(error, path), error.message, file=file, pointer=pointer(*path),
+                                 task_id=task_id, annotation_id=annotation_id, region_id=region_id))
     return bad, issues

@@ -2,8 +2,8 @@
 times, and a small hand-written gazetteer of well-known names.
 
 The gazetteer holds world knowledge only (big companies, countries and cities, famous people, common titles); no name
-in it occurs only in a test article (tests/test_leaks.py); anything else is left to the annotator. Proclitics (و ف ب ل ك) glued to a
-name stay outside the span, as the guidelines ask."""
+in it occurs only in a test article (tests/test_leaks.py); anything else is left to the annotator. Proclitics
+(و ف ب ل ك) glued to a name stay outside the span, as the guidelines ask."""
 
 from __future__ import annotations
 

@@ -10,12 +10,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tahqiq.issues import Report, Severity, Skipped
+from tahqiq.issues import Report, Severity, Skipped, make_issue
 from tahqiq.labels import LabelSet
 from tahqiq.manifest import Manifest
 from tahqiq.model import Task, parse_task
 from tahqiq.validate.meaning import check_meaning, choose_annotation, sentence_spans
-from tahqiq.validate.schema import load_json, schema_errors
+from tahqiq.validate.schema import DEFAULT_MAX_FILE_MB, MISSING, load_json, schema_errors
 from tahqiq.validate.structure import TaskIndex, check_annotation, check_ids
 
 
@@ -48,18 +48,27 @@ def check_task(task: Task, *, index: TaskIndex, labels: LabelSet, manifest: Mani
             report.extend(check_meaning(task, annotation, labels=labels, sentences=sentences))
 
 
-def validate_paths(paths: Iterable[Path], *, labels: LabelSet, manifest: Manifest) -> Validation:
+def validate_paths(paths: Iterable[Path], *, labels: LabelSet, manifest: Manifest,
+                   max_file_bytes: int = DEFAULT_MAX_FILE_MB << 20) -> Validation:
     """Validate Label Studio export files against the schema of `labels` and the checks a schema cannot express.
-    A published repo is checked against its own labels."""
+    A published repo is checked against its own labels. No file, or a file without a task, is an error."""
     result = Validation(report=Report())
     report = result.report
     index = TaskIndex()
-    for path in export_files(paths):
+    paths = list(paths)
+    files = export_files(paths)
+    if not files:
+        report.extend([make_issue("empty-input", f"no *.json export in {', '.join(map(str, paths)) or 'no path'}",
+                                  file=", ".join(map(str, paths)))])
+    for path in files:
         report.files += 1
         name = str(path)
-        data, issues = load_json(path)
+        data, issues = load_json(path, max_bytes=max_file_bytes)
         report.extend(issues)
-        if data is None:
+        if data is MISSING:
+            continue
+        if data == []:
+            report.extend([make_issue("empty-export", f"{path} holds an empty list of tasks", file=name)])
             continue
         bad_tasks, issues = schema_errors(data, file=name, labels=labels)
         report.extend(issues)

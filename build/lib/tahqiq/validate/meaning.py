@@ -19,6 +19,7 @@ _UNIT_PATTERNS = {
     "money": re.compile(r"[A-Z]{3}(/[a-z]+)?"),
     "percent": re.compile(r"percent"),
 }
+_MINUS = re.compile(r"(?:^|\s)[-−‐]\s?[0-9٠-٩]")  # a minus sign before digits, not a range's hyphen
 _NOUN_UNIT = re.compile(r"[a-z]+( [a-z]+)*(/[a-z]+)?")
 
 
@@ -60,6 +61,9 @@ def check_number(region: Region, where: Where) -> Iterator[Issue]:
     if value is not None and value_max is not None and not value_max > value:
         yield where.issue("range-inverted", f"value_max {value_max:g} is not greater than value {value:g}",
                           at["value_max"], region.id)
+    if any(n is not None and n < 0 for n in (value, value_max)) and not _MINUS.search(region.text):
+        yield where.issue("number-negative", f"{region.text!r} has a negative value but no minus sign",
+                          at["value_max" if value is None or value >= 0 else "value"], region.id)
     candidates = stated_values(region.text)
     if candidates and value is None:
         yield where.issue("number-value-missing", f"{region.text!r} has digits but no value", region.pointer,

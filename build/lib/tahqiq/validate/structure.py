@@ -102,7 +102,22 @@ def check_items(annotation: Annotation, labels: LabelSet, where: Where) -> Itera
         if first_ptr != item.pointer:
             yield where.issue("attribute-duplicate", f"region {region.id!r} has {item.name!r} twice (first at "
                               f"{first_ptr})", item.pointer, region.id, (Location(where.file, first_ptr),))
+    yield from check_repeats(annotation, where)
     yield from check_relations(annotation, labels, where)
+
+
+def check_repeats(annotation: Annotation, where: Where) -> Iterator[Issue]:
+    """Two regions under different ids that say exactly the same thing (layer, label, span, attributes) would be
+    built twice."""
+    seen: dict[tuple, str] = {}
+    for region in annotation.regions.values():
+        key = (region.layer, region.label, region.span, tuple(sorted(region.attrs.items(), key=lambda kv: kv[0])))
+        if key in seen:
+            yield where.issue("duplicate-span", f"{region.layer} region {region.id!r} repeats region {seen[key]!r} "
+                              f"({region.text!r}, same label and attributes)", region.pointer, region.id,
+                              (Location(where.file, annotation.regions[seen[key]].pointer),))
+        else:
+            seen[key] = region.id
 
 
 def check_relations(annotation: Annotation, labels: LabelSet, where: Where) -> Iterator[Issue]:
