@@ -160,6 +160,12 @@ def cases(base: list[dict]) -> dict[str, tuple[object, list[list[str]]]]:
     case("duplicate-span", repeat, [["duplicate-span", R(0, n_a)]])
     case("number-negative", lambda t: t[0]["annotations"][0]["result"][i_2048_value]["value"].update(number=-2048),
          [["number-negative", R(0, i_2048_value)], ["number-digits-mismatch", R(0, i_2048_value)]])
+    def predicted_twice(t):
+        for task in t:
+            result = task.pop("annotations")[0]["result"]
+            task["predictions"] = [{"model_version": "m1", "result": result}, {"model_version": "m1", "result": result}]
+    case("duplicate-prediction", predicted_twice,
+         [["duplicate-prediction", "/0/predictions/1"], ["duplicate-prediction", "/1/predictions/1"]])
     case("schema-violation", lambda t: t[0]["annotations"][0]["result"][i_deepseek]["value"].update(start="5"),
          [["schema-violation", R(0, i_deepseek, "value", "start")]])
     case("unknown-label", lambda t: t[0]["annotations"][0]["result"][i_deepseek]["value"].update(labels=["COMPANY"]),
@@ -328,6 +334,8 @@ def main() -> int:
         _write_json(folder / "expected.json", expected)
         if code == "file-too-large":
             _write_json(folder / "limits.json", {"max_file_bytes": 1000})
+        if code == "duplicate-prediction":  # a prediction file, read by `tahqiq evaluate --predictions`
+            _write_json(folder / "mode.json", {"read_as": "predictions"})
     for name, tasks in near_misses(base).items():
         _write_json(staging / "near-misses" / name / "patch.json", jsonpatch.make_patch(base, tasks).patch)
     for name, target in (("cases", CASES), ("near-misses", NEAR_MISSES)):  # all generated, then swapped in

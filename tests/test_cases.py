@@ -6,6 +6,8 @@ import json
 
 import pytest
 
+from tahqiq.errors import Refused
+from tahqiq.evaluate import file_predictions
 from tahqiq.issues import CATALOGUE
 from tahqiq.validate import validate_paths
 
@@ -24,7 +26,13 @@ def test_golden_case(case, fixture_manifest, case_exports):
     expected = {tuple(pair) for pair in json.loads((case / "expected.json").read_text(encoding="utf-8"))}
     limits = (json.loads((case / "limits.json").read_text(encoding="utf-8")) if (case / "limits.json").exists()
               else {})
-    report = validate_paths([case_exports[case.name]], labels=LABELS, manifest=fixture_manifest, **limits).report
+    if (case / "mode.json").exists():  # a prediction file
+        with pytest.raises(Refused) as refused:
+            file_predictions([case_exports[case.name]], labels=LABELS)
+        report = refused.value.report
+    else:
+        report = validate_paths([case_exports[case.name]], labels=LABELS, manifest=fixture_manifest,
+                                **limits).report
     found = {(issue.code, issue.pointer) for issue in report.issues}
     assert found == expected
     assert case.name in {code for code, _ in found}

@@ -76,6 +76,8 @@ _CHECKS = [
           "has_number goes claim → number; about and source go claim → entity."),
     Check("relation-duplicate", 2, Severity.ERROR, "Two relation items join the same pair of regions.",
           "Label Studio keeps one relation per pair: make it one relation carrying both labels (about and source)."),
+    Check("duplicate-prediction", 2, Severity.ERROR, "One model predicts one document twice.",
+          "Keep one prediction per document and model_version in the prediction files."),
     Check("seed-mismatch", 2, Severity.ERROR, "The task text differs from its seed text (sha256).",
           "Never edit task text; re-import the seed from seeds/ so offsets point into the real text."),
     Check("unknown-doc-id", 2, Severity.WARNING, "data.doc_id is missing or not in seeds/manifest.yaml.",

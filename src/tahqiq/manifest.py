@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from tahqiq.errors import DataError
+from tahqiq.yamlfile import load_yaml
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,7 @@ def sha256_text(text: str) -> str:
 
 def load_manifest(path: Path) -> Manifest:
     try:
-        with open(path, encoding="utf-8") as fh:
-            raw = yaml.safe_load(fh)
+        raw = load_yaml(path.read_text(encoding="utf-8"))
         docs = []
         for entry in raw["documents"]:
             zones = {int(line): zone for zone, lines in (entry.get("zones") or {}).items() for line in lines}

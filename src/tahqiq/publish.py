@@ -15,7 +15,8 @@ from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi, co
 from huggingface_hub.errors import HfHubHTTPError, OfflineModeIsEnabled, RevisionNotFoundError
 
 from tahqiq.errors import DataError, EnvironmentProblem, UsageError
-from tahqiq.hubrepo import REPO_TYPE, repo_id_problem
+from tahqiq.hubrepo import REPO_TYPE, bound_hub_calls, endpoint, repo_id_problem
+from tahqiq.network import redact
 from tahqiq.outdir import MARKER
 from tahqiq.project import Project
 
@@ -107,7 +108,7 @@ def plan_commit(*, folder: Path, repo_id: str, version: str, revision: str | Non
 def hub_error_message(err: HfHubHTTPError, repo_id: str, branch: str) -> str:
     """Words for an error answer of the Hub; no commit was made when the Hub answered with an error."""
     status = err.response.status_code
-    detail = err.server_message or str(err).splitlines()[0]
+    detail = redact(err.server_message or str(err).splitlines()[0])
     if status == 401:
         return f"the Hub rejected the token (401): {LOGIN_HINT}; nothing was uploaded"
     if status == 403:
@@ -123,6 +124,7 @@ def hub_error_message(err: HfHubHTTPError, repo_id: str, branch: str) -> str:
 def push(*, plan: CommitPlan, token: str) -> PushResult:
     """create_repo(exist_ok=True), the branch if one is named, then one create_commit with every planned file and
     the deletion of every other file, on top of the head it listed."""
+    bound_hub_calls()
     api = HfApi(token=token)
     committing = False
     try:
@@ -145,13 +147,13 @@ def push(*, plan: CommitPlan, token: str) -> PushResult:
     except OfflineModeIsEnabled:
         raise PublishError("HF_HUB_OFFLINE is set: unset it to publish; nothing was uploaded") from None
     except httpx2.ConnectError as err:
-        raise PublishError(f"cannot reach the Hugging Face Hub at {constants.ENDPOINT} ({err}); "
+        raise PublishError(f"cannot reach the Hugging Face Hub at {endpoint()} ({redact(err)}); "
                            "nothing was uploaded") from None
     except httpx2.TransportError as err:
         if not committing:
-            raise PublishError(f"the connection to the Hugging Face Hub at {constants.ENDPOINT} failed ({err}); "
+            raise PublishError(f"the connection to the Hugging Face Hub at {endpoint()} failed ({redact(err)}); "
                                "nothing was uploaded") from None
-        raise PublishError(f"the connection failed during the commit ({err}); a Hub commit lands whole or not at "
-                           f"all: look at {repo_url}/commits/{plan.branch} before publishing again") from None
+        raise PublishError(f"the connection failed during the commit ({redact(err)}); a Hub commit lands whole or "
+                           f"not at all: look at {repo_url}/commits/{plan.branch} before publishing again") from None
     return PushResult(repo_url=str(repo_url), commit_url=info.commit_url, pr_url=info.pr_url,
                       pr_revision=info.pr_revision, deleted=stale)

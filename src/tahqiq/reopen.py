@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx2
-from huggingface_hub import constants, snapshot_download
+from huggingface_hub import snapshot_download
 from huggingface_hub.errors import (
     HfHubHTTPError,
     LocalEntryNotFoundError,
@@ -22,7 +22,7 @@ from huggingface_hub.errors import (
 from jsonschema.exceptions import SchemaError
 
 from tahqiq.errors import DataError, EnvironmentProblem, Refused
-from tahqiq.hubrepo import LABELS_IN_REPO, REPO_TYPE, SCHEMA_FOLDER, repo_id_problem
+from tahqiq.hubrepo import LABELS_IN_REPO, REPO_TYPE, SCHEMA_FOLDER, bound_hub_calls, endpoint, repo_id_problem
 from tahqiq.labels import load_labels
 from tahqiq.project import HUB_ANNOTATIONS_FOLDER as ANNOTATIONS_FOLDER
 from tahqiq.project import Project
@@ -43,12 +43,13 @@ def fetch_repo(*, source: str, revision: str | None = None) -> Path:
         return Path(source)
     if repo_id_problem(source) is not None:
         raise PublishedDataError(f"{source!r} is neither a folder nor a Hub repo id of the form OWNER/NAME")
-    where = f"{source}{'@' + revision if revision else ''} on {constants.ENDPOINT}"
+    bound_hub_calls()
+    where = f"{source}{'@' + revision if revision else ''} on {endpoint()}"
     try:
         return Path(snapshot_download(source, repo_type=REPO_TYPE, revision=revision,
                                       allow_patterns=[f"{ANNOTATIONS_FOLDER}/*", f"{SCHEMA_FOLDER}/*"]))
     except RevisionNotFoundError:
-        raise PublishedDataError(f"no revision {revision!r} in {source} on {constants.ENDPOINT}") from None
+        raise PublishedDataError(f"no revision {revision!r} in {source} on {endpoint()}") from None
     except RepositoryNotFoundError:
         raise PublishedDataError(f"no dataset {where} (or it is private: log in with `hf auth login` or set "
                                  f"HF_TOKEN); no local folder {source} either") from None

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from xml.etree import ElementTree
 from xml.sax.saxutils import quoteattr
 
 from tahqiq.atomic import atomic_write_many
+from tahqiq.errors import DataError
 from tahqiq.issues import CATALOGUE
 from tahqiq.labels import TEXT_NAME, LabelSet
 from tahqiq.project import Project
@@ -27,11 +29,11 @@ _LAYER_COLOURS = {"number": "#d4a017", "claim": "#7a869a"}
 def _attribute_controls(layer, span_label: str) -> list[str]:
     """Per-region controls, each shown (and required) only for regions of its own layer: Label Studio 1.23 checks
     `required` on every region unless the control itself carries the visibility condition."""
-    when = f'visibleWhen="region-selected" whenTagName="{layer.name}" whenLabelValue="{span_label}"'
+    when = f'visibleWhen="region-selected" whenTagName={quoteattr(layer.name)} whenLabelValue={quoteattr(span_label)}'
     lines = [f'      <View {when}>']
     for attr in layer.attributes.values():
         lines.append(f"        <Header size=\"6\" value={quoteattr(attr.name)}/>")
-        common = f'name="{attr.name}" toName="{TEXT_NAME}" perRegion="true" {when}'
+        common = f'name={quoteattr(attr.name)} toName="{TEXT_NAME}" perRegion="true" {when}'
         required = ' required="true"' if attr.required else ""
         hint = f" hint={quoteattr(attr.description)}"
         if attr.control.name == "number":
@@ -40,7 +42,7 @@ def _attribute_controls(layer, span_label: str) -> list[str]:
             lines.append(f'        <TextArea {common} maxSubmissions="1" editable="true" rows="1"{required}{hint}/>')
         else:
             lines.append(f'        <Choices {common} choice="single-radio" showInline="true"{required}{hint}>')
-            lines += [f'          <Choice value="{c}"/>' for c in attr.choices]
+            lines += [f'          <Choice value={quoteattr(c)}/>' for c in attr.choices]
             lines.append("        </Choices>")
     lines.append("      </View>")
     return lines
@@ -61,14 +63,15 @@ def labeling_config(labels: LabelSet) -> str:
         '    <View style="flex: 0 0 34%; position: sticky; top: 0; max-height: 100vh; overflow-y: auto">',
     ]
     for layer in labels.layers.values():
-        lines.append(f'      <Header size="5" value="{layer.name}"/>')
-        lines.append(f'      <Labels name="{layer.name}" toName="{TEXT_NAME}" showInline="true">')
+        lines.append(f'      <Header size="5" value={quoteattr(layer.name)}/>')
+        lines.append(f'      <Labels name={quoteattr(layer.name)} toName="{TEXT_NAME}" showInline="true">')
         for label, description in layer.labels.items():
             colour = _LAYER_COLOURS.get(layer.name) or next(colours)
-            lines.append(f'        <Label value="{label}" background="{colour}" hint={quoteattr(description)}/>')
+            lines.append(f'        <Label value={quoteattr(label)} background="{colour}" '
+                         f'hint={quoteattr(description)}/>')
         lines.append("      </Labels>")
     lines.append('      <Relations choice="multiple">')
-    lines += [f'        <Relation value="{name}"/>' for name in labels.relations]
+    lines += [f'        <Relation value={quoteattr(name)}/>' for name in labels.relations]
     lines.append("      </Relations>")
     for layer in labels.layers.values():
         if layer.attributes:
@@ -109,15 +112,27 @@ def generated_files(project: Project) -> dict[Path, str]:
 
 
 def _stale(path: Path, text: str) -> bool:
-    try:
-        return path.read_text(encoding="utf-8") != text
-    except (OSError, UnicodeDecodeError):
-        return True
+    return _read(path) != text
 
 
 def drifted_files(project: Project) -> list[Path]:
-    """Generated files whose committed content differs from what labels.yaml and the catalogue produce now."""
-    return [path for path, text in generated_files(project).items() if _stale(path, text)]
+    """Generated files whose committed content differs from what labels.yaml and the catalogue produce now. The
+    labeling config must also be well-formed XML, as committed and as generated."""
+    files = generated_files(project)
+    for text in (files[project.labeling_config_file], _read(project.labeling_config_file)):
+        if text is not None:
+            try:
+                ElementTree.fromstring(text)
+            except ElementTree.ParseError as err:
+                raise DataError(f"{project.labeling_config_file} is not well-formed XML ({err})") from None
+    return [path for path, text in files.items() if _stale(path, text)]
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def write_generated(project: Project) -> list[Path]:

@@ -9,6 +9,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx2
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -16,18 +17,38 @@ import yaml
 from datasets import ClassLabel, Features, LargeList, List
 from datasets.info import DatasetInfo, DatasetInfosDict
 from datasets.utils.metadata import MetadataConfigs
-from huggingface_hub import DatasetCard
+from huggingface_hub import DatasetCard, constants
 from huggingface_hub.errors import HFValidationError
 from huggingface_hub.repocard import REGEX_YAML_BLOCK
 from huggingface_hub.utils import validate_repo_id
 
 from tahqiq.features import config_features
 from tahqiq.labels import load_labels
+from tahqiq.network import redact, timeout_seconds
 
 REPO_TYPE = "dataset"
 CARD_FILE = "README.md"
 SCHEMA_FOLDER = "schema"  # the project's schema/ files, copied into the repo by the build
 LABELS_IN_REPO = f"{SCHEMA_FOLDER}/labels.yaml"
+
+
+def bound_hub_calls() -> None:
+    """Every later Hub call gives up after $TAHQIQ_TIMEOUT seconds without progress (huggingface_hub's own client
+    waits for ever, so an endpoint that accepts and never answers would hang the command)."""
+    from huggingface_hub import set_client_factory
+    from huggingface_hub.utils._http import default_client_factory
+
+    def bounded():
+        client = default_client_factory()
+        client.timeout = httpx2.Timeout(timeout_seconds())
+        return client
+
+    set_client_factory(bounded)
+
+
+def endpoint() -> str:
+    """The Hub endpoint in use, without any credentials written into it."""
+    return redact(constants.ENDPOINT)
 
 
 def repo_id_problem(repo_id: str) -> str | None:

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from tahqiq.errors import DataError
+from tahqiq.yamlfile import load_yaml
 
 ENTITY, NUMBER, CLAIM = "entity", "number", "claim"
 TEXT_NAME = "text"  # the name of the labeling config's <Text>, which every result item points to
@@ -146,14 +147,30 @@ def parse_labels(raw: dict) -> LabelSet:
     for rel in relations.values():
         if rel.source_layer not in layers or rel.target_layer not in layers:
             raise DataError(f"relation {rel.name!r} joins unknown layers {rel.source_layer!r} → {rel.target_layer!r}")
+    _check_unique(layers, relations)
     return LabelSet(layers=layers, relations=relations, zones=zones)
+
+
+def _check_unique(layers: dict[str, Layer], relations: dict[str, Relation]) -> None:
+    """Names that Label Studio or the dataset would confuse: an attribute named like a layer or like an attribute
+    of another layer, a choice or label listed twice, two relations filling one column."""
+    attribute_names = [name for layer in layers.values() for name in layer.attributes]
+    for name in attribute_names:
+        if attribute_names.count(name) > 1 or name in layers:
+            raise DataError(f"attribute {name!r} is defined twice, or shares its name with a layer")
+    for layer in layers.values():
+        for attr in layer.attributes.values():
+            if len(set(attr.choices)) != len(attr.choices):
+                raise DataError(f"attribute {attr.name!r} lists a choice twice: {list(attr.choices)}")
+    columns = [rel.column for rel in relations.values()]
+    if len(set(columns)) != len(columns):
+        raise DataError(f"two relations fill the same column: {columns}")
 
 
 @cache
 def load_labels(path: Path) -> LabelSet:
     try:
-        with open(path, encoding="utf-8") as fh:
-            raw = yaml.safe_load(fh)
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
         raise DataError(f"cannot read the label set {path}: {err}") from None
     if not isinstance(raw, dict):

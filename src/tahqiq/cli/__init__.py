@@ -7,11 +7,13 @@ command that needs them, so `tahqiq --help` and `--version` start at once."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from tahqiq.errors import DataError, Refused, TahqiqError
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+MAX_FILE_ENV = "TAHQIQ_MAX_FILE_MB"
 
 
 def _version() -> str:
@@ -36,10 +38,32 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--version", action="version", version=f"tahqiq {_version()}")
     top.add_argument("--project", metavar="DIR",
                      help="the project folder (default: $TAHQIQ_PROJECT, else found from the current folder up)")
+    top.add_argument("--max-file-mb", type=_positive, metavar="N", default=_default_max_file_mb(),
+                     help="the largest export file read, in MB (default: $TAHQIQ_MAX_FILE_MB or 1024)")
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.register(sub)
     studio.register(sub)
     return top
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number <= 0:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a positive whole number")
+    return number
+
+
+def _default_max_file_mb() -> int:
+    from tahqiq.errors import UsageError
+
+    raw = os.environ.get(MAX_FILE_ENV)
+    try:
+        return _positive(raw) if raw else 1024
+    except argparse.ArgumentTypeError:
+        raise UsageError(f"${MAX_FILE_ENV}={raw!r} is not a positive whole number") from None
 
 
 def exit_code(err: TahqiqError) -> int:
@@ -64,3 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("tahqiq: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # the reader went away (`tahqiq validate | head -1`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_USAGE
+    except OSError as err:  # a full or read-only disk, a file vanishing under us: the environment, not the data
+        print(f"tahqiq: {err.strerror or err}{f': {err.filename}' if err.filename else ''}", file=sys.stderr)
+        return EXIT_USAGE

@@ -12,6 +12,7 @@ import httpx
 from label_studio_sdk import LabelStudio
 from label_studio_sdk.core.api_error import ApiError
 
+from tahqiq.network import redact, timeout_seconds
 from tahqiq.studio.home import StudioError, StudioHome, load_credentials
 from tahqiq.studio.server import running_session
 
@@ -29,9 +30,9 @@ def api_call(action: str) -> Iterator[None]:
     try:
         yield
     except ApiError as err:
-        raise StudioError(f"Label Studio refused to {action}: HTTP {err.status_code}: {err.body}") from None
+        raise StudioError(f"Label Studio refused to {action}: HTTP {err.status_code}: {redact(err.body)}") from None
     except httpx.HTTPError as err:
-        raise StudioError(f"could not {action}: {type(err).__name__}: {err}") from None
+        raise StudioError(f"could not {action}: {type(err).__name__}: {redact(err)}") from None
 
 
 def connect(home: StudioHome) -> Connection:
@@ -39,7 +40,8 @@ def connect(home: StudioHome) -> Connection:
     creds = load_credentials(home)
     if session is None or creds is None:
         raise StudioError(f"no Label Studio is running for {home.root}: start it with `tahqiq studio up`")
-    return Connection(client=LabelStudio(base_url=session.url, api_key=creds.token, timeout=120), url=session.url)
+    client = LabelStudio(base_url=session.url, api_key=creds.token, timeout=timeout_seconds())
+    return Connection(client=client, url=session.url)
 
 
 def find_project(conn: Connection, title: str) -> int | None:

@@ -17,6 +17,7 @@ from label_studio_sdk.types import RoleBasedTask
 from tahqiq.baselines import model_version, predict
 from tahqiq.errors import Refused
 from tahqiq.generate import labeling_config
+from tahqiq.issues import Location, Report, make_issue
 from tahqiq.labels import LabelSet
 from tahqiq.manifest import Manifest, SeedDoc, sha256_text
 from tahqiq.progress import SILENT, Progress
@@ -47,9 +48,30 @@ def stored_tasks(annotations_dir: Path, *, manifest: Manifest, labels: LabelSet)
             if "doc_id" in task["data"]}
 
 
+def refuse_repeated_documents(tasks: list[tuple[int, str | None]], *, where: str, verb: str) -> None:
+    """Two Label Studio tasks for one doc id: which one holds the work is unknowable, so nothing is pushed or
+    pulled until one is deleted. `tasks` are (Label Studio task id, doc id) pairs."""
+    first: dict[str, int] = {}
+    report = Report(files=1, tasks=len(tasks))
+    for task_id, doc_id in tasks:
+        if doc_id is None:
+            continue
+        if doc_id in first:
+            report.extend([make_issue(
+                "duplicate-doc-id", f"Label Studio tasks {first[doc_id]} and {task_id} both hold {doc_id}; delete "
+                "the one without the work (after copying anything it holds)", file=where, task_id=task_id,
+                pointer=f"/tasks/{task_id}/data/doc_id", related=(Location(where, f"/tasks/{first[doc_id]}"),))])
+        else:
+            first[doc_id] = task_id
+    if not report.ok:
+        raise Refused(report, f"nothing {verb}: {where} holds a document twice")
+
+
 def _server_tasks(conn: Connection, project_id: int) -> dict[str, RoleBasedTask]:
     with api_call("list the project's tasks"):
         tasks = list(conn.client.tasks.list(project=project_id))
+    refuse_repeated_documents([(t.id, (t.data or {}).get("doc_id")) for t in tasks],
+                              where=f"{conn.url}/projects/{project_id}", verb="pushed")
     return {(t.data or {}).get("doc_id"): t for t in tasks if (t.data or {}).get("doc_id")}
 
 

@@ -36,7 +36,8 @@ def cmd_validate(args: argparse.Namespace, project: Project) -> int:
     from tahqiq.validate import validate_paths
 
     paths = _paths(args.paths, project.annotations_dir)
-    report = validate_paths(paths, labels=project.labels, manifest=project.manifest).report
+    report = validate_paths(paths, labels=project.labels, manifest=project.manifest,
+                            max_file_bytes=args.max_file_mb << 20).report
     report = report.filtered(select=args.select, ignore=args.ignore or set(), max_level=args.level)
     render = render_json if args.format == "json" else render_text
     print(render(report, max_issues=args.max_issues))
@@ -62,7 +63,7 @@ def _build(args: argparse.Namespace, project: Project):
     out = Path(args.out) if args.out else project.dist_hub_dir
     try:
         return build(project=project, annotations=_paths(args.annotations, project.annotations_dir), out=out,
-                     progress=TerminalProgress())
+                     progress=TerminalProgress(), max_file_bytes=args.max_file_mb << 20)
     except Refused as refused:
         raise Refused(refused.report, f"not built: {len(refused.report.errors)} validation error(s); {out} is "
                                       "unchanged") from None
@@ -89,7 +90,7 @@ def cmd_agreement(args: argparse.Namespace, project: Project) -> int:
     from tahqiq.validate import validate_paths
 
     tasks = validate_paths(_paths(args.paths, project.annotations_dir), labels=project.labels,
-                           manifest=project.manifest).tasks
+                           manifest=project.manifest, max_file_bytes=args.max_file_mb << 20).tasks
     result = agreement_from_tasks(tasks, first=args.first, second=args.second, labels=project.labels)
     if not result.documents:
         raise UsageError(f"no task has live annotations by both {args.first} and {args.second}; pass --first/"

@@ -21,7 +21,7 @@ from tahqiq.project import Project
 from tahqiq.store import canonical_task, dumps_tasks, task_file
 from tahqiq.studio.client import META_KEY, api_call, connect, require_project
 from tahqiq.studio.home import StudioError, StudioHome
-from tahqiq.studio.push import stored_tasks
+from tahqiq.studio.push import refuse_repeated_documents, stored_tasks
 from tahqiq.validate import validate_paths
 
 
@@ -143,6 +143,8 @@ def pull(*, project: Project, home: StudioHome, annotations_dir: Path, title: st
                               f"doc_id; move the task to {task_file(annotations_dir, task)} first")
         stored[doc_id] = task
     export, export_file = _fetch_export(home, title)
+    refuse_repeated_documents([(t.get("id"), (t.get("data") or {}).get("doc_id")) for t in export],
+                              where=f"Label Studio project {title!r}", verb="written")
     notes, candidates = [], {}
     for server_task in export:
         doc_id = (server_task.get("data") or {}).get("doc_id")

@@ -1,0 +1,34 @@
+"""What every call to a server shares: a bound on how long it may take, and words about its failures that never
+carry a secret (a token, a password in a URL, an echoed header)."""
+
+from __future__ import annotations
+
+import os
+import re
+
+TIMEOUT_ENV = "TAHQIQ_TIMEOUT"
+DEFAULT_TIMEOUT = 60.0  # seconds for any one connect, read or write of a Hub or Label Studio call
+_SECRETS = [
+    (re.compile(r"(\b[a-z][a-z0-9+.-]*://)[^/\s@]+@", re.I), r"\1***@"),  # user:password@ in a URL
+    (re.compile(r"\bhf_[A-Za-z0-9]{8,}"), "hf_***"),
+    (re.compile(r"((?:authorization|token|bearer|cookie|password|api[_-]?key)[\"']?\s*[:=]?\s*[\"']?)"
+                r"(?:token\s+|bearer\s+)?[^\s\"',;}]+", re.I), r"\1***"),
+    (re.compile(r"\b[0-9a-f]{32,}\b", re.I), "***"),  # long hex strings: API tokens, session keys
+]
+
+
+def timeout_seconds() -> float:
+    """$TAHQIQ_TIMEOUT when it is a positive number, else the default."""
+    try:
+        value = float(os.environ.get(TIMEOUT_ENV, ""))
+    except ValueError:
+        return DEFAULT_TIMEOUT
+    return value if value > 0 else DEFAULT_TIMEOUT
+
+
+def redact(text: object, *, limit: int = 300) -> str:
+    """`text` with anything credential-shaped masked, cut to `limit` characters."""
+    out = str(text)
+    for pattern, replacement in _SECRETS:
+        out = pattern.sub(replacement, out)
+    return out if len(out) <= limit else out[:limit] + "…"
