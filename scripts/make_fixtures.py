@@ -192,6 +192,9 @@ def cases(base: list[dict]) -> dict[str, tuple[object, list[list[str]]]]:
     case("offset-out-of-range",
          lambda t: t[0]["annotations"][0]["result"][i_free]["value"].update(end=len(a_text) + 5),
          [["offset-out-of-range", R(0, i_free, "value", "end")]])
+    case("offset-not-integer",
+         lambda t: t[0]["annotations"][0]["result"][i_free]["value"].update(start=float(a[i_free]["value"]["start"])),
+         [["offset-not-integer", R(0, i_free, "value", "start")]])
     case("span-text-mismatch", lambda t: t[0]["annotations"][0]["result"][i_free]["value"].update(text="شيء آخر"),
          [["span-text-mismatch", R(0, i_free, "value", "text")]])
 

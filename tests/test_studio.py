@@ -254,3 +254,22 @@ def test_an_unchanged_save_in_the_editor_pulls_back_byte_identical(studio_home, 
     result = pull(project=PROJECT, home=studio_home, annotations_dir=gold, title="resave")
     assert [c.written for c in result.changes] == [False] * 5
     assert tree_bytes(gold) == before
+
+
+def test_two_tasks_for_one_document_are_refused_by_push_and_pull(studio_home, studio_client, tmp_path, capsys):
+    annotations = gold_copy(tmp_path)
+    push(project=PROJECT, home=studio_home, annotations_dir=annotations, title="twins", predictions=False)
+    ids = task_ids(studio_client, "twins")
+    doc_id = sorted(ids)[0]
+    original = studio_client.tasks.get(id=ids[doc_id])
+    twin = studio_client.tasks.create(project=original.project, data=dict(original.data))
+    before = tree_bytes(annotations)
+    for command in ("push", "pull"):
+        code = main(["studio", command, "--studio-dir", str(studio_home.root), "--title", "twins",
+                     "--annotations-dir", str(annotations)])
+        out = capsys.readouterr()
+        assert code == 1 and "Traceback" not in out.out + out.err
+        assert "[duplicate-doc-id]" in out.out
+        assert f"Label Studio tasks {ids[doc_id]} and {twin.id} both hold {doc_id}" in out.out
+    assert tree_bytes(annotations) == before
+    assert len(studio_client.tasks.get(id=twin.id).annotations or []) == 0  # push sent nothing to either twin

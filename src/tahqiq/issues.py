@@ -58,6 +58,8 @@ _CHECKS = [
           "Delete one of the two copies in Label Studio."),
     Check("offset-out-of-range", 2, Severity.ERROR, "A span's start/end lie outside the task text or start >= end.",
           "Offsets are Python code points into data.text; redraw the region in Label Studio."),
+    Check("offset-not-integer", 2, Severity.ERROR, "A span's start or end is written with a decimal point.",
+          "Offsets are whole numbers of code points (17, not 17.0); redraw the region or export again."),
     Check("span-text-mismatch", 2, Severity.ERROR, "data.text[start:end] differs from value.text.",
           "The offsets or the text were changed by hand; redraw the region so both agree."),
     Check("span-untrimmed", 2, Severity.ERROR, "A span starts or ends with whitespace, a quote or punctuation.",

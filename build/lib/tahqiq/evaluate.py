@@ -16,13 +16,14 @@ from pathlib import Path
 from tahqiq.agreement import LayerAgreement, agreement_from_tasks
 from tahqiq.baselines import PRE_ANNOTATORS, predict
 from tahqiq.errors import Refused
-from tahqiq.issues import Report
+from tahqiq.issues import Issue, Location, Report, make_issue, pointer
 from tahqiq.labels import LabelSet
 from tahqiq.manifest import Manifest
 from tahqiq.model import Task, parse_task
 from tahqiq.project import Project
 from tahqiq.validate import validate_paths
 from tahqiq.validate.schema import MISSING, load_json, schema_errors
+from tahqiq.validate.structure import check_annotation
 
 GOLD, PREDICTED = -1, -2  # completed_by of the two sides handed to the agreement code
 
@@ -68,10 +69,17 @@ def _as_annotated(task, index: int):
         {"id": k, "result": p.get("result") if isinstance(p, dict) else p} for k, p in enumerate(predictions)]}
 
 
+def _in_predictions(issue: Issue) -> Issue:
+    """An issue found on a prediction that stood in `annotations`, pointed back at `predictions`."""
+    return replace(issue, pointer=issue.pointer.replace("/annotations/", "/predictions/", 1))
+
+
 def file_predictions(paths: list[Path], *, labels: LabelSet) -> dict[str, dict[str, list[dict]]]:
-    """model_version -> doc_id -> result, from exports whose tasks carry full predictions. Prediction results
-    are checked against the export schema first; errors point into `predictions`."""
-    report, loaded = Report(), []
+    """model_version -> doc_id -> result, from exports whose tasks carry full predictions. Predictions get the
+    checks of levels 1 and 2 (schema, offsets inside the text, span texts, attribute and relation ends), and one
+    model's second prediction of a document is an error; errors point into `predictions`."""
+    report, out = Report(), defaultdict(dict)
+    first: dict[tuple[str, str], Location] = {}
     for path in paths:
         report.files += 1
         data, issues = load_json(path)
@@ -79,19 +87,31 @@ def file_predictions(paths: list[Path], *, labels: LabelSet) -> dict[str, dict[s
         if data is MISSING:
             continue
         checked = [_as_annotated(t, i) for i, t in enumerate(data)] if isinstance(data, list) else data
-        _, issues = schema_errors(checked, file=str(path), labels=labels)
-        report.extend(replace(issue, pointer=issue.pointer.replace("/annotations/", "/predictions/", 1))
-                      for issue in issues)
-        if isinstance(data, list):
-            report.tasks += len(data)
-            loaded += data
+        bad, issues = schema_errors(checked, file=str(path), labels=labels)
+        report.extend(map(_in_predictions, issues))
+        if not isinstance(data, list):
+            continue
+        report.tasks += len(data)
+        for index, raw in enumerate(data):
+            if index in bad:
+                continue
+            task = parse_task(checked[index], index=index, file=str(path))
+            for annotation, prediction in zip(task.annotations, raw.get("predictions") or [], strict=True):
+                report.extend(map(_in_predictions, check_annotation(task, annotation, labels)))
+                model = str(prediction.get("model_version") or "unversioned")
+                here = Location(str(path), pointer(index, "predictions", annotation.index))
+                if task.doc_id is None:
+                    continue
+                if (model, task.doc_id) in first:
+                    seen = first[(model, task.doc_id)]
+                    report.extend([make_issue("duplicate-prediction", f"a second prediction of {task.doc_id} by "
+                                              f"{model!r} (first at {seen.file}#{seen.pointer})", file=str(path),
+                                              task_id=task.id, pointer=here.pointer, related=(seen,))])
+                    continue
+                first[(model, task.doc_id)] = here
+                out[model][task.doc_id] = prediction["result"]
     if not report.ok:
         raise Refused(report)
-    out: dict[str, dict[str, list[dict]]] = defaultdict(dict)
-    for task in loaded:
-        doc_id = task["data"].get("doc_id")
-        for prediction in task.get("predictions") or [] if doc_id else []:
-            out[str(prediction.get("model_version") or "unversioned")][doc_id] = prediction["result"]
     return dict(out)
 
 

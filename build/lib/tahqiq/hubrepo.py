@@ -32,15 +32,25 @@ SCHEMA_FOLDER = "schema"  # the project's schema/ files, copied into the repo by
 LABELS_IN_REPO = f"{SCHEMA_FOLDER}/labels.yaml"
 
 
+def _bound_timeout(request: httpx2.Request) -> None:
+    """Give every phase of a request (connect, read, write, pool) at most $TAHQIQ_TIMEOUT seconds: huggingface_hub
+    passes `timeout=None` (wait for ever) on most calls, which overrides any client default."""
+    limit = timeout_seconds()
+    given = request.extensions.get("timeout") or {}
+    request.extensions["timeout"] = {phase: min(given.get(phase) or limit, limit)
+                                     for phase in ("connect", "read", "write", "pool")}
+
+
 def bound_hub_calls() -> None:
-    """Every later Hub call gives up after $TAHQIQ_TIMEOUT seconds without progress (huggingface_hub's own client
-    waits for ever, so an endpoint that accepts and never answers would hang the command)."""
+    """Every later Hub call gives up after $TAHQIQ_TIMEOUT seconds without progress, so an endpoint that accepts
+    and never answers cannot hang the command."""
     from huggingface_hub import set_client_factory
     from huggingface_hub.utils._http import default_client_factory
 
-    def bounded():
+    def bounded() -> httpx2.Client:
         client = default_client_factory()
-        client.timeout = httpx2.Timeout(timeout_seconds())
+        hooks = client.event_hooks
+        client.event_hooks = {**hooks, "request": [*hooks.get("request", []), _bound_timeout]}
         return client
 
     set_client_factory(bounded)

@@ -161,7 +161,10 @@ def pull(*, project: Project, home: StudioHome, annotations_dir: Path, title: st
     candidate_file = export_file.with_name(export_file.name.replace("export-", "pulled-", 1))
     atomic_write_text(candidate_file, dumps_tasks(list(candidates.values())))
     kept = [task_file(annotations_dir, task) for doc_id, task in stored.items() if doc_id not in candidates]
-    report = validate_paths([candidate_file, *kept], manifest=manifest, labels=labels).report
+    checked = [candidate_file] if candidates else []
+    checked += kept
+    report = (validate_paths(checked, manifest=manifest, labels=labels).report if checked
+              else Report())  # nothing annotated yet, nothing stored: nothing to check
     if not report.ok:
         raise PullRefused(report, candidate_file)
     changes, files = [], {}

@@ -147,6 +147,11 @@ def check_relations(annotation: Annotation, labels: LabelSet, where: Where) -> I
 def check_spans(text: str, annotation: Annotation, where: Where) -> Iterator[Issue]:
     for region in annotation.regions.values():
         ptr = f"{region.pointer}/value"
+        if type(region.start) is not int or type(region.end) is not int:  # JSON Schema counts 1.0 as an integer
+            bad = "start" if type(region.start) is not int else "end"
+            yield where.issue("offset-not-integer", f"{bad} is {getattr(region, bad)!r}, not a whole number",
+                              f"{ptr}/{bad}", region.id)
+            continue
         if not 0 <= region.start < region.end <= len(text):
             bad = "end" if 0 <= region.start < len(text) and region.end > region.start else "start"
             yield where.issue("offset-out-of-range", f"[{region.start}, {region.end}) is not a span of a text of "

@@ -96,9 +96,22 @@ def load_credentials(home: StudioHome) -> Credentials | None:
     first `up`."""
     if not home.credentials_file.exists():
         return None
-    stored = json.loads(home.credentials_file.read_text(encoding="utf-8"))
+    stored = _read_json(home.credentials_file, ("username", "password", "token"))
     return Credentials(username=stored["username"], password=os.environ.get(PASSWORD_ENV) or stored["password"],
                        token=os.environ.get(TOKEN_ENV) or stored["token"])
+
+
+def _read_json(path: Path, keys: tuple[str, ...]) -> dict:
+    """A small state file of the session folder, with the keys it must have; a damaged one is a StudioError."""
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(stored, dict) and all(k in stored for k in keys):
+            return stored
+        problem = f"it lacks {', '.join(keys)}"
+    except (OSError, UnicodeDecodeError, ValueError) as err:
+        problem = type(err).__name__
+    raise StudioError(f"{path} is damaged ({problem}): delete it and run `tahqiq studio up` again (a new "
+                      "credentials file needs a fresh data folder too)")
 
 
 def ensure_credentials(home: StudioHome) -> Credentials:
@@ -131,8 +144,12 @@ class ServerState:
 def read_state(home: StudioHome) -> ServerState | None:
     if not home.state_file.exists():
         return None
-    raw = json.loads(home.state_file.read_text(encoding="utf-8"))
-    return ServerState(pid=int(raw["pid"]), port=int(raw["port"]))
+    raw = _read_json(home.state_file, ("pid", "port"))
+    try:
+        return ServerState(pid=int(raw["pid"]), port=int(raw["port"]))
+    except (TypeError, ValueError):
+        raise StudioError(f"{home.state_file} is damaged (pid and port must be numbers): delete it and run "
+                          "`tahqiq studio up` again") from None
 
 
 def write_state(home: StudioHome, state: ServerState) -> None:
