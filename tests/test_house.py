@@ -79,9 +79,13 @@ def test_help_names_the_project_option():
 def test_a_wheel_installed_elsewhere_validates_and_builds_a_project(clone, tmp_path):
     """A normal (non-editable) wheel in a fresh environment; its dependencies come from this environment's
     site-packages, added as a plain path so the editable install of this checkout stays out of sight."""
+    source = tmp_path / "source"  # built from a copy: setuptools writes build/ into the tree it builds
+    shutil.copytree(ROOT / "src", source / "src", ignore=shutil.ignore_patterns("*.egg-info", "__pycache__"))
+    for name in ("pyproject.toml", "README.md", "LICENSE", "LICENSE-DATA.md"):
+        shutil.copyfile(ROOT / name, source / name)
     wheels = tmp_path / "wheels"
     done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(wheels),
-                           str(ROOT)], capture_output=True, text=True)
+                           str(source)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     (wheel,) = wheels.glob("tahqiq-*.whl")
     fresh = tmp_path / "fresh"

@@ -1,1 +1,0 @@
-"""Tahqiq: an Arabic news benchmark for entities, numbers and check-worthy claims."""

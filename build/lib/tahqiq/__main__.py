@@ -1,7 +1,0 @@
-"""`python -m tahqiq` runs the command line."""
-
-import sys
-
-from tahqiq.cli import main
-
-sys.exit(main())
