@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tahqiq.baselines.base import Link, PreAnnotator, Suggestion, to_result
+from tahqiq.baselines.base import SuggestedLink, PreAnnotator, Suggestion, to_result
 from tahqiq.baselines.claims import CLAIMS
 from tahqiq.baselines.entities import ENTITIES
 from tahqiq.baselines.numbers import NUMBERS
@@ -33,7 +33,7 @@ def predict(text: str, *, zones: dict[int, str], labels: LabelSet,
             pre_annotators: tuple[PreAnnotator, ...] = PRE_ANNOTATORS) -> Prediction:
     """The union of the pre-annotators' suggestions as one Label Studio prediction."""
     suggestions: list[Suggestion] = [s for p in pre_annotators for s in p.suggest(text, zones=zones)]
-    links = [Link(ci, ni, "has_number")
+    links = [SuggestedLink(ci, ni, "has_number")
              for ci, claim in enumerate(suggestions) if claim.layer == CLAIM
              for ni, number in enumerate(suggestions)
              if number.layer == NUMBER and claim.start <= number.start and number.end <= claim.end]

@@ -32,7 +32,7 @@ class Suggestion:
 
 
 @dataclass(frozen=True)
-class Link:
+class SuggestedLink:
     """A suggested relation between two suggestions, by their index in the suggestion list."""
 
     source: int
@@ -53,7 +53,7 @@ class PreAnnotator:
     suggest: Suggest
 
 
-def to_result(text: str, suggestions: list[Suggestion], links: Sequence[Link] = (), *,
+def to_result(text: str, suggestions: list[Suggestion], links: Sequence[SuggestedLink] = (), *,
               labels: LabelSet) -> list[dict]:
     """Label Studio result items for suggestions on `text`; region ids are `<layer initial><n>`, in text order."""
     order = sorted(range(len(suggestions)), key=lambda i: (suggestions[i].start, -suggestions[i].end))
