@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tahqiq.baselines.base import SuggestedLink, PreAnnotator, Suggestion, to_result
+from tahqiq.baselines.base import PreAnnotator, SuggestedLink, Suggestion, to_result
 from tahqiq.baselines.claims import CLAIMS
 from tahqiq.baselines.entities import ENTITIES
 from tahqiq.baselines.numbers import NUMBERS
