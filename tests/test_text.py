@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tahqiq.quantities import stated_values
-from tahqiq.text import bio_tags, split_sentences, tokenize
+from tahqiq.text import aligned_bio, split_sentences, tokenize
 
 from conftest import MANIFEST
 
@@ -43,14 +43,17 @@ def test_zones_and_title_line_stay_whole():
     assert zones == {"title", "body", "byline", "dateline", "caption", "boilerplate", "duplicate"}
 
 
-def test_proclitics_become_their_own_tokens_before_entities():
-    text = "شركات مثل Meta وOpenAI بإنفيديا."
-    start = text.index("OpenAI")
-    spans = [(start, start + 6, "ORG"), (text.index("إنفيديا"), text.index("إنفيديا") + 7, "ORG")]
-    tokens = tokenize(text, cuts={e for s, t, _ in spans for e in (s, t)})
-    words = [text[s:e] for s, e in tokens]
-    assert words == ["شركات", "مثل", "Meta", "و", "OpenAI", "ب", "إنفيديا", "."]
-    assert bio_tags(tokens, spans) == ["O", "O", "O", "O", "B-ORG", "O", "B-ORG", "O"]
+def test_tokens_never_depend_on_the_entities():
+    """Proclitics are split before ال and Latin words whatever is annotated; an entity glued to a proclitic that the
+    tokens keep (`بإنفيديا`) does not align and is left out of the BIO tags, never cut out of its token."""
+    text = "شركات مثل Meta وOpenAI بإنفيديا والصين."
+    openai, nvidia = text.index("OpenAI"), text.index("إنفيديا")
+    spans = [(openai, openai + 6, "ORG"), (nvidia, nvidia + 7, "ORG")]
+    tokens, tags, left_out = aligned_bio(text, spans)
+    assert tokens == tokenize(text) == aligned_bio(text, [])[0]
+    assert [text[s:e] for s, e in tokens] == ["شركات", "مثل", "Meta", "و", "OpenAI", "بإنفيديا", "و", "الصين", "."]
+    assert tags == ["O", "O", "O", "O", "B-ORG", "O", "O", "O", "O"]
+    assert left_out == [spans[1]]
 
 
 def test_numbers_stay_single_tokens():

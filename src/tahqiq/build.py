@@ -25,7 +25,7 @@ from tahqiq.model import Task
 from tahqiq.outdir import MARKER, check_out, locked_staging, swap_in
 from tahqiq.progress import SILENT, Progress
 from tahqiq.project import HUB_ANNOTATIONS_FOLDER, Project
-from tahqiq.rows import document_row, sentence_rows
+from tahqiq.rows import document_row, misaligned_entities, sentence_rows
 from tahqiq.store import write_task
 from tahqiq.validate import validate_paths
 from tahqiq.validate.schema import DEFAULT_MAX_FILE_MB
@@ -39,6 +39,7 @@ class BuildSummary:
     documents: dict[str, list[str]]  # split -> doc ids
     rows: dict[str, dict[str, int]]  # config -> split -> rows
     report: Report  # the validation report (warnings only: a build with errors is refused)
+    misaligned: list[tuple[str, str, str]]  # (doc id, region id, text) of entities left out of the BIO tags
     files: list[Path] = field(default_factory=list)
 
 
@@ -88,6 +89,7 @@ def build(*, project: Project, annotations: list[Path], out: Path, progress: Pro
     if not validation.report.ok:
         raise Refused(validation.report)
     docs = gold_documents(validation.tasks, manifest=manifest)
+    misaligned = [(doc.doc_id, r.id, r.text) for doc in docs for r in misaligned_entities(doc)]
     splits = manifest.splits
     features = config_features(labels)
     rows = config_rows(docs, splits, labels)
@@ -114,11 +116,12 @@ def build(*, project: Project, annotations: list[Path], out: Path, progress: Pro
             data_files={c: {s: data_path(c, s) for s in splits} for c in names},
             label_counts=label_counts(docs, labels), version=project.version, prose_file=project.card_prose_file,
             agreement=pass_agreement(validation.tasks, manifest, labels), tasks=validation.tasks,
+            misaligned=misaligned,
         ))
         shutil.copyfile(project.data_license_file, staging / "LICENSE")
         swap_in(staging, out)
     documents = {s: [d.doc_id for d in docs if d.split == s] for s in splits}
-    return BuildSummary(out=out, documents=documents, rows=counts, report=validation.report,
+    return BuildSummary(out=out, documents=documents, rows=counts, report=validation.report, misaligned=misaligned,
                         files=sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file() and p.name != MARKER))
 
 

@@ -1,63 +1,121 @@
-"""How far to trust the suggestions: precision, recall and F1 of pre-annotations against the gold, per layer.
-
-Predictions are the built-in rule-based pre-annotators (one model_version each) or any Label Studio predictions
-(`predictions: [{model_version, result}]` on tasks, as in a snapshot export), matched to the gold by data.doc_id.
-Scoring treats gold and predictions as two annotators of each task and reuses tahqiq.agreement (span matching from
-tahqiq.scoring): precision = matched / predicted, recall = matched / gold; exact and overlap matches, labelled for
-entities; for suggested regions that overlap a gold region, how often each attribute is right."""
+"""`tahqiq evaluate`: score a system's predictions for one per-sentence config and split against the gold, with the
+metrics of tahqiq.metrics. Predictions come as JSON Lines (docs/predictions.md), as Label Studio exports with full
+predictions (one score per model version, cut into the dataset's sentences), or — without a file — from the
+rule-based pre-annotators, which are annotation aids written with these articles in view, not baselines."""
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from tahqiq.agreement import LayerAgreement, agreement_from_tasks
-from tahqiq.baselines import PRE_ANNOTATORS, predict
-from tahqiq.errors import Refused
+from tahqiq.baselines import model_version, predict
+from tahqiq.errors import Refused, UsageError
+from tahqiq.gold import GoldDocument, gold_documents
 from tahqiq.issues import Issue, Location, Report, make_issue, pointer
-from tahqiq.labels import LabelSet
-from tahqiq.manifest import Manifest
-from tahqiq.model import Task, parse_task
+from tahqiq.labels import CLAIM, LabelSet
+from tahqiq.metrics import Scores, score
+from tahqiq.model import Annotation, parse_annotation, parse_task
+from tahqiq.predictions import DocRegion, lines_from_regions, read_predictions
 from tahqiq.project import Project
+from tahqiq.rows import sentence_rows
 from tahqiq.validate import validate_paths
 from tahqiq.validate.schema import MISSING, load_json, schema_errors
 from tahqiq.validate.structure import check_annotation
 
-GOLD, PREDICTED = -1, -2  # completed_by of the two sides handed to the agreement code
-
 
 @dataclass
-class ModelScore:
-    model_version: str
-    documents: list[str]
-    layers: dict[str, LayerAgreement]  # `first` = gold regions, `second` = predicted regions
+class Benchmark:
+    """The gold side of one config and split: its documents and rows, and where each claim may link to."""
+
+    config: str
+    split: str
+    documents: list[GoldDocument]
+    rows: list[dict]
+    link_targets: dict[str, dict[str, tuple[int, int]]]  # row id -> region id -> row-relative span
+
+    @property
+    def by_id(self) -> dict[str, dict]:
+        return {row["id"]: row for row in self.rows}
 
 
-def _gold_tasks(tasks: list[Task]) -> dict[str, Task]:
-    """doc_id -> task, for tasks that have a doc id and a gold annotation."""
-    return {task.doc_id: task for task in tasks if task.doc_id and task.gold is not None}
+def benchmark(project: Project, *, config: str, split: str, annotations: list[Path] | None = None) -> Benchmark:
+    """The gold rows of `config` in `split`, from the project's annotations (validated; Refused when not)."""
+    labels, manifest = project.labels, project.manifest
+    if config not in {layer.config for layer in labels.layers.values()}:
+        names = ", ".join(layer.config for layer in labels.layers.values())
+        raise UsageError(f"unknown config {config!r}: one of {names}")
+    if split not in manifest.splits:
+        raise UsageError(f"unknown split {split!r}: one of {', '.join(manifest.splits)}")
+    validation = validate_paths(annotations or [project.annotations_dir], labels=labels, manifest=manifest)
+    if not validation.report.ok:
+        raise Refused(validation.report, "not evaluated: the gold does not validate")
+    docs = [d for d in gold_documents(validation.tasks, manifest=manifest) if d.split == split]
+    rows, targets = [], {}
+    for doc in docs:
+        doc_rows = sentence_rows(doc, labels)[config]
+        for sentence, row in zip(doc.sentences, doc_rows, strict=True):
+            targets[row["id"]] = {r.id: (r.start - sentence.start, r.end - sentence.start)
+                                  for r in doc.annotation.regions.values() if sentence.span.contains(r.span)}
+        rows += doc_rows
+    return Benchmark(config=config, split=split, documents=docs, rows=rows, link_targets=targets)
 
 
-def _paired(task: Task, predicted: list[dict]) -> Task:
-    raw = {"id": task.id, "data": task.raw["data"], "annotations": [
-        {"id": 1, "completed_by": GOLD, "result": task.gold.raw["result"]},
-        {"id": 2, "completed_by": PREDICTED, "result": predicted}]}
-    return parse_task(raw, index=0, file=task.file)
+def doc_lines(bench: Benchmark, regions_by_doc: dict[str, Annotation], labels: LabelSet) -> dict[str, dict]:
+    """Prediction lines of the benchmark's rows from document-level annotations (by doc id)."""
+    lines: dict[str, dict] = {}
+    for doc in bench.documents:
+        annotation = regions_by_doc.get(doc.doc_id)
+        if annotation is None:
+            continue
+        regions = [DocRegion(r.id, r.layer, r.label, r.span, r.attrs) for r in annotation.regions.values()]
+        links = [(link.source_id, link.target_id, link.label) for link in annotation.links]
+        for line in lines_from_regions(doc.doc_id, doc.sentences, regions, links, config=bench.config,
+                                       labels=labels):
+            lines[line["id"]] = line
+    return lines
 
 
-def builtin_predictions(gold: dict[str, Task], *, manifest: Manifest,
-                        labels: LabelSet) -> dict[str, dict[str, list[dict]]]:
-    """model_version -> doc_id -> result, from each rule-based pre-annotator on its own."""
-    out: dict[str, dict[str, list[dict]]] = {}
-    for pre_annotator in PRE_ANNOTATORS:
-        by_doc = out.setdefault(pre_annotator.model_version, {})
-        for doc_id, task in gold.items():
-            seed = manifest.by_id.get(doc_id)
-            by_doc[doc_id] = predict(task.text, zones=seed.zones if seed else {}, labels=labels,
-                                     pre_annotators=(pre_annotator,)).result
-    return out
+def pre_annotator_lines(bench: Benchmark, project: Project) -> dict[str, dict[str, dict]]:
+    """model_version -> lines of the rule-based pre-annotators, as `studio push` offers them: their union, whose
+    claims link to the numbers inside them."""
+    by_doc = {}
+    for doc in bench.documents:
+        prediction = predict(doc.text, zones=project.manifest.by_id[doc.doc_id].zones, labels=project.labels)
+        by_doc[doc.doc_id] = parse_annotation({"id": 0, "result": prediction.result}, index=0, base="")
+    return {model_version(): doc_lines(bench, by_doc, project.labels)}
+
+
+def export_lines(bench: Benchmark, path: Path, labels: LabelSet) -> dict[str, dict[str, dict]]:
+    """model_version -> lines, from a Label Studio export whose tasks carry full predictions."""
+    by_model = file_predictions([path], labels=labels)
+    return {model: doc_lines(bench, {doc_id: parse_annotation({"id": 0, "result": result}, index=0, base="")
+                                     for doc_id, result in by_doc.items()}, labels)
+            for model, by_doc in by_model.items()}
+
+
+def evaluate(project: Project, *, config: str, split: str = "test", predictions: Path | None = None,
+             annotations: list[Path] | None = None) -> dict[str, Scores]:
+    """Scores by system name: the file's name for JSON Lines, each model version of a Label Studio export, or each
+    pre-annotator when no file is given. Raises Refused when the gold or the predictions do not validate."""
+    labels = project.labels
+    bench = benchmark(project, config=config, split=split, annotations=annotations)
+    if predictions is None:
+        systems = pre_annotator_lines(bench, project)
+    elif predictions.read_bytes()[:4096].lstrip().startswith(b"["):
+        systems = export_lines(bench, predictions, labels)
+    else:
+        systems = {predictions.name: read_predictions(predictions, config=config, rows=bench.by_id,
+                                                      labels=labels).lines}
+    return {name: score(config, bench.rows, lines, labels=labels,
+                        link_targets=bench.link_targets if config == labels.layers[CLAIM].config else None)
+            for name, lines in sorted(systems.items())}
+
+
+def gold_lines(bench: Benchmark, labels: LabelSet) -> list[dict]:
+    """The gold itself as prediction lines (it scores 1.0 on every metric)."""
+    lines = doc_lines(bench, {doc.doc_id: doc.annotation for doc in bench.documents}, labels)
+    return [lines[row["id"]] for row in bench.rows]
 
 
 def _as_annotated(task, index: int):
@@ -113,60 +171,3 @@ def file_predictions(paths: list[Path], *, labels: LabelSet) -> dict[str, dict[s
     if not report.ok:
         raise Refused(report)
     return dict(out)
-
-
-def evaluate(*, project: Project, annotations: list[Path], predictions: list[Path] | None = None
-             ) -> list[ModelScore]:
-    """Score predictions (default: the built-in pre-annotators) against the gold in `annotations`; raises Refused
-    when the gold or the predictions do not validate."""
-    labels, manifest = project.labels, project.manifest
-    validation = validate_paths(annotations, manifest=manifest, labels=labels)
-    if not validation.report.ok:
-        raise Refused(validation.report)
-    gold = _gold_tasks(validation.tasks)
-    by_model = (file_predictions(predictions, labels=labels) if predictions
-                else builtin_predictions(gold, manifest=manifest, labels=labels))
-    scores = []
-    for model_version, by_doc in sorted(by_model.items()):
-        pairs = [_paired(gold[doc_id], result) for doc_id, result in sorted(by_doc.items()) if doc_id in gold]
-        agreement = agreement_from_tasks(pairs, first=GOLD, second=PREDICTED, labels=labels)
-        layers = {name: layer for name, layer in agreement.layers.items() if layer.second}
-        scores.append(ModelScore(model_version=model_version, documents=agreement.documents, layers=layers))
-    return scores
-
-
-def _pct(x: float) -> str:
-    return f"{100 * x:5.1f}"
-
-
-def score_rows(scores: list[ModelScore]) -> list[dict]:
-    rows = []
-    for score in scores:
-        for name, layer in score.layers.items():
-            rows.append({
-                "model_version": score.model_version, "layer": name, "documents": len(score.documents),
-                "gold": layer.first, "predicted": layer.second,
-                **{f"{mode}_{k}": getattr(getattr(layer, mode), k) for mode in ("exact", "overlap")
-                   for k in ("precision", "recall", "f1")},
-                "attributes": {attr: {"pairs": a.pairs, "accuracy": a.exact} for attr, a in layer.attributes.items()},
-            })
-    return rows
-
-
-def format_scores(scores: list[ModelScore], *, fmt: str = "text") -> str:
-    rows = score_rows(scores)
-    if fmt == "json":
-        return json.dumps(rows, ensure_ascii=False, indent=2)
-    lines = ["| model_version | layer | gold | predicted | P exact | R exact | F1 exact | P overlap | R overlap | "
-             "F1 overlap |", "|---|---|---|---|---|---|---|---|---|---|"]
-    for r in rows:
-        lines.append(f"| {r['model_version']} | {r['layer']} | {r['gold']} | {r['predicted']} | "
-                     + " | ".join(_pct(r[f"{m}_{k}"]) for m in ("exact", "overlap") for k in ("precision", "recall",
-                                                                                          "f1")) + " |")
-    lines += ["", "Attributes of suggested regions that overlap a gold region (share right):", "",
-              "| model_version | layer | attribute | pairs | accuracy |", "|---|---|---|---|---|"]
-    for r in rows:
-        for attr, a in r["attributes"].items():
-            lines.append(f"| {r['model_version']} | {r['layer']} | {attr} | {a['pairs']} | {_pct(a['accuracy'])} |")
-    docs = sorted({d for s in scores for d in s.documents})
-    return f"Pre-annotations against the gold of {len(docs)} document(s), in percent.\n\n" + "\n".join(lines)

@@ -6,7 +6,12 @@ from __future__ import annotations
 from tahqiq.gold import GoldDocument
 from tahqiq.labels import CLAIM, ENTITY, LabelSet
 from tahqiq.model import Region
-from tahqiq.text import Sentence, bio_tags, outermost, tokenize
+from tahqiq.text import Sentence, aligned_bio
+
+
+def row_id(doc_id: str, sentence: int) -> str:
+    """The id of a per-sentence row: the document and the sentence's number in it."""
+    return f"{doc_id}-{sentence:03d}"
 
 
 def region_row(doc: GoldDocument, region: Region, labels: LabelSet, shift: int = 0) -> dict:
@@ -34,6 +39,18 @@ def _inside(regions: list[Region], sentence: Sentence) -> list[Region]:
     return [r for r in regions if sentence.span.contains(r.span)]
 
 
+def misaligned_entities(doc: GoldDocument) -> list[Region]:
+    """Entities whose edges fall inside a token of their sentence: kept as offsets, left out of the BIO tags."""
+    out = []
+    for sentence in doc.sentences:
+        regions = _inside(doc.layer(ENTITY), sentence)
+        text = doc.text[sentence.start:sentence.end]
+        _, _, left_out = aligned_bio(text, [(r.start - sentence.start, r.end - sentence.start, r.id)
+                                            for r in regions])
+        out += [r for r in regions if r.id in {span[2] for span in left_out}]
+    return out
+
+
 def sentence_rows(doc: GoldDocument, labels: LabelSet) -> dict[str, list[dict]]:
     """Rows of the per-sentence configs (one per layer) for one document. The entity config adds tokens and BIO
     tags, the claim config whether the sentence holds a claim."""
@@ -41,15 +58,13 @@ def sentence_rows(doc: GoldDocument, labels: LabelSet) -> dict[str, list[dict]]:
     for index, sentence in enumerate(doc.sentences):
         shift = sentence.start
         text = doc.text[sentence.start:sentence.end]
-        base = {"id": f"{doc.doc_id}-{index:03d}", "doc_id": doc.doc_id, "text": text, "zone": sentence.zone}
+        base = {"id": row_id(doc.doc_id, index), "doc_id": doc.doc_id, "text": text, "zone": sentence.zone}
         for name, layer in labels.layers.items():
             regions = _inside(doc.layer(name), sentence)
             row = {**base, layer.config: [region_row(doc, r, labels, shift) for r in regions]}
             if name == ENTITY:
-                spans = [(r.start - shift, r.end - shift, r.label) for r in regions]
-                cuts = {edge for start, end, _ in outermost(spans) for edge in (start, end)}
-                tokens = tokenize(text, cuts=cuts)
-                row.update(tokens=[text[s:e] for s, e in tokens], ner_tags=bio_tags(tokens, spans))
+                tokens, tags, _ = aligned_bio(text, [(r.start - shift, r.end - shift, r.label) for r in regions])
+                row.update(tokens=[text[s:e] for s, e in tokens], ner_tags=tags)
             elif name == CLAIM:
                 row["has_claim"] = "yes" if regions else "no"
             out[layer.config].append(row)

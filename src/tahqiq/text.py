@@ -59,22 +59,32 @@ def split_sentences(text: str, zones: dict[int, str] | None = None) -> list[Sent
     return sentences
 
 
-def tokenize(text: str, *, cuts: set[int] = frozenset()) -> list[tuple[int, int]]:
-    """Whitespace- and punctuation-separated tokens as (start, end), also cut at the given offsets.
+def tokenize(text: str) -> list[tuple[int, int]]:
+    """Whitespace- and punctuation-separated tokens as (start, end), the same for any annotation of the text.
 
-    Proclitics before ال or a Latin-script word are always split off (`والصين` → `و` `الصين`); the cuts are entity
-    boundaries, so that a proclitic glued to any entity (`بإنفيديا`) becomes its own token and BIO tags never put
-    و ف ب ل ك inside an entity. Decimal points and thousands commas inside numbers stay in the token (`118.58`)."""
+    Proclitics before ال or a Latin-script word are split off (`والصين` → `و` `الصين`); a proclitic glued to another
+    word (`بإنفيديا`) stays in its token. Decimal points and thousands commas inside numbers stay in the token
+    (`118.58`)."""
     tokens = []
     for match in _TOKEN.finditer(text):
         start = match.start()
         clitic = _PROCLITIC.match(match.group())
-        inner = set(cuts) | ({start + clitic.end()} if clitic else set())
+        inner = {start + clitic.end()} if clitic else set()
         for cut in sorted(c for c in inner if match.start() < c < match.end()):
             tokens.append((start, cut))
             start = cut
         tokens.append((start, match.end()))
     return _split_edges(text, tokens)
+
+
+def aligned_bio(text: str, spans: list[tuple[int, int, str]]
+                ) -> tuple[list[tuple[int, int]], list[str], list[tuple[int, int, str]]]:
+    """Tokens of `text` (never cut at the spans: tokens must not reveal where entities start), their BIO tags from
+    the spans whose edges fall on token edges, and the spans that do not (left out of the tags, as spaCy does)."""
+    tokens = tokenize(text)
+    starts, ends = {s for s, _ in tokens}, {e for _, e in tokens}
+    aligned = [s for s in spans if s[0] in starts and s[1] in ends]
+    return tokens, bio_tags(tokens, aligned), [s for s in spans if s not in aligned]
 
 
 def _split_edges(text: str, tokens: list[tuple[int, int]]) -> list[tuple[int, int]]:

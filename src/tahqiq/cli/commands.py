@@ -75,6 +75,9 @@ def _print_build(summary) -> None:
         lines.append(f"  {split}: {len(ids)} document(s): {', '.join(ids)}")
     for config, splits in summary.rows.items():
         lines.append(f"  {config}: {', '.join(f'{split} {n}' for split, n in splits.items())} rows")
+    if summary.misaligned:
+        lines.append(f"  {len(summary.misaligned)} entity mention(s) do not align with token edges and are left out "
+                     "of ner_tags: " + ", ".join(f"{doc} {rid} {text!r}" for doc, rid, text in summary.misaligned))
     if summary.report.warnings:
         lines.append(f"  {len(summary.report.warnings)} validation warning(s): run `tahqiq validate` to see them")
     print("\n".join(lines))
@@ -103,41 +106,35 @@ def cmd_agreement(args: argparse.Namespace, project: Project) -> int:
     return EXIT_OK
 
 
-def _pct(x: float) -> str:
-    return f"{100 * x:5.1f}"
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{100 * x:.1f}"
 
 
-def format_scores(rows: list[dict], documents: int) -> str:
-    lines = ["| model_version | layer | gold | predicted | P exact | R exact | F1 exact | P overlap | R overlap | "
-             "F1 overlap |", "|---|---|---|---|---|---|---|---|---|---|"]
-    for r in rows:
-        lines.append(f"| {r['model_version']} | {r['layer']} | {r['gold']} | {r['predicted']} | "
-                     + " | ".join(_pct(r[f"{m}_{k}"]) for m in ("exact", "overlap")
-                                  for k in ("precision", "recall", "f1")) + " |")
-    lines += ["", "Attributes of suggested regions that overlap a gold region (share right):", "",
-              "| model_version | layer | attribute | pairs | accuracy |", "|---|---|---|---|---|"]
-    for r in rows:
-        for attr, a in r["attributes"].items():
-            lines.append(f"| {r['model_version']} | {r['layer']} | {attr} | {a['pairs']} | {_pct(a['accuracy'])} |")
-    return f"Pre-annotations against the gold of {documents} document(s), in percent.\n\n" + "\n".join(lines)
+def format_scores(scores: dict, *, split: str) -> str:
+    """One table per system: each headline metric with its 95 % bootstrap interval, in percent."""
+    lines = []
+    for name, result in scores.items():
+        lines += [f"{name} — {result.config}, {split} split, {result.rows} rows (F1 in percent, 95 % bootstrap "
+                  "interval over rows)", "", "| metric | F1 | 95 % interval |", "|---|---|---|"]
+        lines += [f"| {metric} | {_pct(m.value)} | {_pct(m.low)}–{_pct(m.high)} |"
+                  for metric, m in result.headline.items()]
+        lines.append("")
+    return "\n".join(lines).rstrip()
 
 
 def cmd_evaluate(args: argparse.Namespace, project: Project) -> int:
-    from tahqiq.evaluate import evaluate, score_rows
+    from dataclasses import asdict
 
-    annotations = _paths(args.annotations, project.annotations_dir)
-    predictions = _paths(args.predictions, project.annotations_dir) if args.predictions else None
-    try:
-        scores = evaluate(project=project, annotations=annotations, predictions=predictions)
-    except Refused as refused:
-        raise Refused(refused.report, "not evaluated: fix the errors above first") from None
-    if not any(s.documents for s in scores):
-        raise UsageError("no prediction matches a gold document (by data.doc_id)")
-    rows = score_rows(scores)
+    from tahqiq.evaluate import evaluate
+
+    annotations = _paths(args.annotations, project.annotations_dir) if args.annotations else None
+    predictions = _paths([args.predictions], project.annotations_dir)[0] if args.predictions else None
+    scores = evaluate(project, config=args.config, split=args.split, predictions=predictions,
+                      annotations=annotations)
     if args.format == "json":
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print(json.dumps({name: asdict(s) for name, s in scores.items()}, ensure_ascii=False, indent=2))
     else:
-        print(format_scores(rows, len({d for s in scores for d in s.documents})))
+        print(format_scores(scores, split=args.split))
     return EXIT_OK
 
 
@@ -235,16 +232,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_agreement)
 
     p = sub.add_parser(
-        "evaluate", help="precision / recall of pre-annotations against the gold",
-        description="Score the built-in rule-based pre-annotators (or the predictions in Label Studio exports "
-                    "given with --predictions) against the gold annotations, per layer: precision, recall and F1 "
-                    "for exact and overlapping spans (entity labels must agree), and how often the attributes of "
-                    "overlapping suggestions are right. Exit 1 when the gold or the predictions do not validate.")
+        "evaluate", help="score predictions for one config against the gold (the benchmark's scorer)",
+        description="Score a system's predictions for one per-sentence config (docs/predictions.md: JSON Lines, or "
+                    "a Label Studio export with full predictions) against the gold of a split. entities: "
+                    "SemEval-2013 schemes as nervaluate names them (strict, exact, partial, ent_type) and seqeval "
+                    "token-level F1; numbers: span F1 and value F1, attribute accuracy; claims: detection and "
+                    "check-worthiness F1 on the positive class (CheckThat!), span overlap F1, attribute macro-F1, "
+                    "link F1. Headline metrics carry a seeded 95 % bootstrap interval over rows. Without "
+                    "--predictions it scores the rule-based pre-annotators, which are annotation aids written with "
+                    "these articles in view, not baselines. Exit 1 when the gold or the predictions do not "
+                    "validate.")
+    p.add_argument("--config", required=True, choices=["entities", "numbers", "claims"])
+    p.add_argument("--predictions", metavar="FILE", help="prediction file (default: the rule-based pre-annotators)")
+    p.add_argument("--split", default="test", help="the split to score (default: test)")
     p.add_argument("--annotations", nargs="+", metavar="PATH",
                    help="gold export files or folders (default: the project's annotations/)")
-    p.add_argument("--predictions", nargs="+", metavar="FILE",
-                   help="Label Studio JSON exports with full predictions (default: run the built-in rules)")
-    p.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+    p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser(

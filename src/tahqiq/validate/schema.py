@@ -212,7 +212,7 @@ def load_json(path: Path, *, max_bytes: int = DEFAULT_MAX_FILE_MB << 20) -> tupl
     return data, []
 
 
-def _code(error, path: list) -> str:
+def error_code(error, path: list) -> str:
     if error.validator in ("pattern", "maxLength") and path[-2:] == ["data", "doc_id"]:
         return "doc-id-invalid"
     if error.validator == "enum" and len(path) >= 2 and path[-2] == "labels":
@@ -242,11 +242,11 @@ def _ids(data: Any, path: list) -> tuple[int | None, int | None, str | None]:
             region_id if isinstance(region_id, str) else None)
 
 
-def _leaf_errors(errors) -> Iterator:
+def leaf_errors(errors) -> Iterator:
     """The most specific errors: descend into if/then and $ref wrappers."""
     for error in errors:
         if error.context:
-            yield from _leaf_errors(error.context)
+            yield from leaf_errors(error.context)
         else:
             yield error
 
@@ -259,9 +259,9 @@ def schema_errors(data: Any, *, file: str, labels: LabelSet) -> tuple[set[int], 
         errors = []
         for index, task in enumerate(data):
             if not checks.task_screen.is_valid(task):
-                errors += [(index, e) for e in _leaf_errors(checks.task_reference.iter_errors(task))]
+                errors += [(index, e) for e in leaf_errors(checks.task_reference.iter_errors(task))]
     else:
-        errors = [(None, e) for e in _leaf_errors(checks.reference.iter_errors(data))]
+        errors = [(None, e) for e in leaf_errors(checks.reference.iter_errors(data))]
     bad: set[int] = set()
     issues = []
     found = [([] if index is None else [index]) + list(e.absolute_path) for index, e in errors]
@@ -269,6 +269,6 @@ def schema_errors(data: Any, *, file: str, labels: LabelSet) -> tuple[set[int], 
         if path and isinstance(path[0], int):
             bad.add(path[0])
         task_id, annotation_id, region_id = _ids(data, path)
-        issues.append(make_issue(_code(error, path), error.message, file=file, pointer=pointer(*path),
+        issues.append(make_issue(error_code(error, path), error.message, file=file, pointer=pointer(*path),
                                  task_id=task_id, annotation_id=annotation_id, region_id=region_id))
     return bad, issues
