@@ -166,6 +166,10 @@ def cases(base: list[dict]) -> dict[str, tuple[object, list[list[str]]]]:
             task["predictions"] = [{"model_version": "m1", "result": result}, {"model_version": "m1", "result": result}]
     case("duplicate-prediction", predicted_twice,
          [["duplicate-prediction", "/0/predictions/1"], ["duplicate-prediction", "/1/predictions/1"]])
+    row = json.dumps({"id": "fx-001-000", "entities": []})
+    case("unknown-row-id", lambda t: (row.replace("fx-001-000", "fx-001-999") + "\n").encode(),
+         [["unknown-row-id", "/0/id"]])
+    case("duplicate-row-id", lambda t: (row + "\n" + row + "\n").encode(), [["duplicate-row-id", "/1/id"]])
     case("schema-violation", lambda t: t[0]["annotations"][0]["result"][i_deepseek]["value"].update(start="5"),
          [["schema-violation", R(0, i_deepseek, "value", "start")]])
     case("unknown-label", lambda t: t[0]["annotations"][0]["result"][i_deepseek]["value"].update(labels=["COMPANY"]),
@@ -337,8 +341,10 @@ def main() -> int:
         _write_json(folder / "expected.json", expected)
         if code == "file-too-large":
             _write_json(folder / "limits.json", {"max_file_bytes": 1000})
-        if code == "duplicate-prediction":  # a prediction file, read by `tahqiq evaluate --predictions`
+        if code == "duplicate-prediction":  # a Label Studio export with predictions, as `tahqiq evaluate` reads it
             _write_json(folder / "mode.json", {"read_as": "predictions"})
+        if code in ("unknown-row-id", "duplicate-row-id"):  # prediction lines of the entities config, test split
+            _write_json(folder / "mode.json", {"read_as": "prediction-lines", "config": "entities", "split": "test"})
     for name, tasks in near_misses(base).items():
         _write_json(staging / "near-misses" / name / "patch.json", jsonpatch.make_patch(base, tasks).patch)
     for name, target in (("cases", CASES), ("near-misses", NEAR_MISSES)):  # all generated, then swapped in

@@ -7,11 +7,12 @@ import json
 import pytest
 
 from tahqiq.errors import Refused
-from tahqiq.evaluate import file_predictions
+from tahqiq.evaluate import benchmark, file_predictions
 from tahqiq.issues import CATALOGUE
+from tahqiq.predictions import read_predictions
 from tahqiq.validate import validate_paths
 
-from conftest import CASES, LABELS, NEAR_MISSES
+from conftest import CASES, FIXTURES, LABELS, NEAR_MISSES
 
 CASE_DIRS = sorted(p for p in CASES.iterdir() if p.is_dir())
 NEAR_MISS_DIRS = sorted(p for p in NEAR_MISSES.iterdir() if p.is_dir())
@@ -22,13 +23,20 @@ def test_every_code_has_a_golden_case():
 
 
 @pytest.mark.parametrize("case", CASE_DIRS, ids=lambda p: p.name)
-def test_golden_case(case, fixture_manifest, case_exports):
+def test_golden_case(case, fixture_manifest, fixture_project, case_exports):
     expected = {tuple(pair) for pair in json.loads((case / "expected.json").read_text(encoding="utf-8"))}
     limits = (json.loads((case / "limits.json").read_text(encoding="utf-8")) if (case / "limits.json").exists()
               else {})
-    if (case / "mode.json").exists():  # a prediction file
+    mode = json.loads((case / "mode.json").read_text(encoding="utf-8")) if (case / "mode.json").exists() else {}
+    if mode.get("read_as") == "predictions":  # a Label Studio export with predictions
         with pytest.raises(Refused) as refused:
             file_predictions([case_exports[case.name]], labels=LABELS)
+        report = refused.value.report
+    elif mode.get("read_as") == "prediction-lines":  # a prediction file of the benchmark's format
+        bench = benchmark(fixture_project, config=mode["config"], split=mode["split"],
+                          annotations=[FIXTURES / "export.json"])
+        with pytest.raises(Refused) as refused:
+            read_predictions(case_exports[case.name], config=mode["config"], rows=bench.by_id, labels=LABELS)
         report = refused.value.report
     else:
         report = validate_paths([case_exports[case.name]], labels=LABELS, manifest=fixture_manifest,
@@ -56,6 +64,8 @@ def test_fast_screen_agrees_with_reference_validator(case, case_exports):
 
     checks = validators(LABELS)
 
+    if (case / "mode.json").exists() and "prediction-lines" in (case / "mode.json").read_text(encoding="utf-8"):
+        pytest.skip("prediction lines are not an export")
     try:
         data = json.loads(case_exports[case.name].read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError, IsADirectoryError):

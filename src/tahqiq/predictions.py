@@ -84,7 +84,10 @@ def check_lines(raw_lines: list[tuple[int, Any]], *, config: str, rows: dict[str
         errors = list(leaf_errors(validator.iter_errors(line)))
         for error in errors:
             path = [index, *error.absolute_path]
-            report.extend([_issue(error_code(error, path), error.message, file, pointer(*path))])
+            code = error_code(error, path)
+            if code == "schema-violation" and error.validator == "enum":  # a label or value outside the label set
+                code = "unknown-label" if path[-1] in ("label", "relation") else "unknown-choice"
+            report.extend([_issue(code, error.message, file, pointer(*path))])
         if errors:
             continue
         row_id = line["id"]
