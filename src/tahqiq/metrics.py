@@ -164,7 +164,7 @@ def _details(config: str, gold_rows: list[dict], lines: dict[str, dict], labels:
         return {"nervaluate": schemes,
                 "strict_f1_per_label": {n: result["entities"][n]["strict"].f1 for n in names
                                         if n in result["entities"] and result["entities"][n]["strict"].possible},
-                "seqeval": {k: v for k, v in report.items() if isinstance(v, dict)},
+                "seqeval": {k: {m: float(x) for m, x in v.items()} for k, v in report.items() if isinstance(v, dict)},
                 "misaligned_predictions": sum(n for _, n in pred_bio)}
     layer = labels.layers[NUMBER if config == labels.layers[NUMBER].config else CLAIM]
     pairs_by_attr: dict[str, list] = {name: [] for name in layer.attributes}
