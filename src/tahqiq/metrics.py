@@ -84,7 +84,7 @@ def _number_counts(gold: dict, pred: list[dict], line: dict) -> dict[str, tuple[
             "value_f1": (valued, len(p) - valued, len(g) - valued)}
 
 
-def _gold_links(gold: dict, claim: dict, targets: dict[str, tuple[int, int]], labels: LabelSet) -> set:
+def _gold_links(claim: dict, targets: dict[str, tuple[int, int]], labels: LabelSet) -> set:
     out = set()
     for rel in labels.relations_from(CLAIM):
         for target in claim.get(rel.column, []):
@@ -101,9 +101,9 @@ def _claim_counts(gold: dict, pred: list[dict], line: dict, *, labels: LabelSet,
     pred_worthy = any(c.get("checkworthy") == "yes" for c in pred)
     g, p = _spans(gold["claims"], label="CLAIM"), _spans(pred, label="CLAIM")
     pairs = match_spans(g, p, mode="overlap", labelled=False)
-    gold_links = sum(len(_gold_links(gold, c, targets, labels)) for c in gold["claims"])
+    gold_links = sum(len(_gold_links(c, targets, labels)) for c in gold["claims"])
     pred_links = sum(len(c.get("links", [])) for c in pred)
-    right = sum(len(_gold_links(gold, g[gi].item, targets, labels)
+    right = sum(len(_gold_links(g[gi].item, targets, labels)
                     & {(k["relation"], k["start"], k["end"]) for k in p[pi].item.get("links", [])})
                 for gi, pi in pairs)
     return {"detection_f1": (int(gold_claim and pred_claim), int(pred_claim and not gold_claim),
