@@ -15,6 +15,7 @@ from tahqiq.agreement import AgreementResult, agreement_from_tasks
 from tahqiq.atomic import atomic_write_text
 from tahqiq.card import render_card
 from tahqiq.conll import conll_text, nesting_depth
+from tahqiq.croissant import CROISSANT_FILE, croissant_jsonld, file_digests
 from tahqiq.errors import Refused
 from tahqiq.features import DOCUMENTS, config_features, configs
 from tahqiq.generate import export_schema_text, labeling_config
@@ -120,6 +121,12 @@ def build(*, project: Project, annotations: list[Path], out: Path, progress: Pro
             labels=labels, manifest=manifest, features=features, rows=rows, row_counts=counts, sizes=sizes,
             data_files=data_files, label_counts=label_counts(docs, labels), version=project.version,
             prose_file=project.card_prose_file, agreement=agreement, tasks=validation.tasks,
+        ))
+        atomic_write_text(staging / CROISSANT_FILE, croissant_jsonld(
+            name="Tahqiq", version=project.version, prose=project.card_prose_file.read_text(encoding="utf-8"),
+            manifest=manifest, features=features, data_files=data_files, row_counts=counts, tasks=validation.tasks,
+            digests=file_digests(staging, [p for by_split in data_files.values() for p in by_split.values()]),
+            agreement=agreement,
         ))
         ner = rows[labels.layers[ENTITY].config]
         depth = nesting_depth([row for split_rows in ner.values() for row in split_rows])
