@@ -14,12 +14,14 @@ from datasets import Dataset, Features
 from tahqiq.agreement import AgreementResult, agreement_from_tasks
 from tahqiq.atomic import atomic_write_text
 from tahqiq.card import render_card
+from tahqiq.conll import conll_text, nesting_depth
+from tahqiq.croissant import CROISSANT_FILE, croissant_jsonld, file_digests
 from tahqiq.errors import Refused
 from tahqiq.features import DOCUMENTS, config_features, configs
 from tahqiq.generate import export_schema_text, labeling_config
 from tahqiq.gold import GoldDocument, gold_documents
 from tahqiq.issues import Report
-from tahqiq.labels import LabelSet
+from tahqiq.labels import ENTITY, LabelSet
 from tahqiq.manifest import Manifest
 from tahqiq.model import Task
 from tahqiq.outdir import MARKER, check_out, locked_staging, swap_in
@@ -45,6 +47,10 @@ class BuildSummary:
 
 def data_path(config: str, split: str) -> str:
     return f"{config}/{split}-00000-of-00001.parquet"
+
+
+def conll_path(split: str) -> str:
+    return f"conll/{split}.conll"
 
 
 def config_rows(docs: list[GoldDocument], splits: list[str], labels: LabelSet) -> dict[str, dict[str, list[dict]]]:
@@ -111,13 +117,23 @@ def build(*, project: Project, annotations: list[Path], out: Path, progress: Pro
             if task.doc_id in manifest.by_id:
                 write_task(staging / HUB_ANNOTATIONS_FOLDER, task.raw, attribute_order=attribute_order)
         counts = {c: {s: len(rows[c][s]) for s in splits} for c in names}
+        data_files = {c: {s: data_path(c, s) for s in splits} for c in names}
+        agreement = pass_agreement(validation.tasks, manifest, labels)
         atomic_write_text(staging / "README.md", render_card(
             labels=labels, manifest=manifest, features=features, rows=rows, row_counts=counts, sizes=sizes,
-            data_files={c: {s: data_path(c, s) for s in splits} for c in names},
-            label_counts=label_counts(docs, labels), version=project.version, prose_file=project.card_prose_file,
-            agreement=pass_agreement(validation.tasks, manifest, labels), tasks=validation.tasks,
-            misaligned=misaligned,
+            data_files=data_files, label_counts=label_counts(docs, labels), version=project.version,
+            prose_file=project.card_prose_file, agreement=agreement, tasks=validation.tasks, misaligned=misaligned,
         ))
+        atomic_write_text(staging / CROISSANT_FILE, croissant_jsonld(
+            name="Tahqiq", version=project.version, prose=project.card_prose_file.read_text(encoding="utf-8"),
+            manifest=manifest, features=features, data_files=data_files, row_counts=counts, tasks=validation.tasks,
+            digests=file_digests(staging, [p for by_split in data_files.values() for p in by_split.values()]),
+            agreement=agreement,
+        ))
+        ner = rows[labels.layers[ENTITY].config]
+        depth = nesting_depth([row for split_rows in ner.values() for row in split_rows])
+        for split in splits:
+            atomic_write_text(staging / conll_path(split), conll_text(ner[split], depth))
         shutil.copyfile(project.data_license_file, staging / "LICENSE")
         swap_in(staging, out)
     documents = {s: [d.doc_id for d in docs if d.split == s] for s in splits}

@@ -20,6 +20,7 @@ from tahqiq.manifest import Manifest
 from tahqiq.model import Task
 
 LICENSE_NAME = "cc-by-4.0-annotations-texts-by-publishers"
+TAGS = ["arabic", "news", "numbers", "claims", "check-worthiness", "label-studio"]
 SIZE_CATEGORIES = [(1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M")]
 
 
@@ -42,7 +43,7 @@ def card_data(*, features: dict[str, Features], row_counts: dict[str, dict[str, 
         size_categories=[size_category(max(sum(s.values()) for s in row_counts.values()))],
         task_categories=["token-classification", "text-classification"],
         task_ids=["named-entity-recognition", "fact-checking"],
-        tags=["arabic", "news", "numbers", "claims", "check-worthiness", "label-studio"],
+        tags=TAGS,
     )
     infos = {}
     for config in features:
@@ -136,24 +137,36 @@ def provenance_table(manifest: Manifest) -> str:
     return "\n".join(lines) + f"\n\n{manifest.copyright}"
 
 
-def passes_table(tasks: list[Task]) -> str:
-    """Who made each annotation pass, when, under which guidelines and from what (the `passes` of each task's meta),
-    one row per annotator and provenance, with the documents it covers."""
-    rows: dict[tuple, list[str]] = {}
+PASS_FIELDS = ("annotator", "kind", "date", "guidelines", "saw", "made")  # what a task's meta.passes records
+
+
+def annotation_passes(tasks: list[Task]) -> list[dict]:
+    """The `passes` of each task's meta, one record per annotator and provenance: `completed_by`, `gold`, each of
+    PASS_FIELDS (None when not recorded) and the `documents` it covers, in the order first met."""
+    records: dict[tuple, list[str]] = {}
     for task in tasks:
         passes = (task.raw.get("meta") or {}).get("passes") or {}
         for annotation in task.annotations:
             given = passes.get(str(annotation.id), {})
             key = (annotation.completed_by, annotation.ground_truth,
-                   *(str(given.get(k, "—")) for k in ("annotator", "kind", "date", "guidelines", "saw", "made")))
-            rows.setdefault(key, []).append(task.doc_id or str(task.id))
-    if not rows:
+                   *(None if given.get(k) is None else str(given[k]) for k in PASS_FIELDS))
+            records.setdefault(key, []).append(task.doc_id or str(task.id))
+    return [{"completed_by": completed_by, "gold": gold, **dict(zip(PASS_FIELDS, given, strict=True)),
+             "documents": docs} for (completed_by, gold, *given), docs in records.items()]
+
+
+def passes_table(tasks: list[Task]) -> str:
+    """Who made each annotation pass, when, under which guidelines and from what (the `passes` of each task's meta),
+    one row per annotator and provenance, with the documents it covers."""
+    records = annotation_passes(tasks)
+    if not records:
         return "The exports record no provenance of their annotation passes."
     lines = ["| `completed_by` | gold | annotator | kind | date | guidelines | saw | made | documents |",
              "|---|---|---|---|---|---|---|---|---|"]
-    for (completed_by, gold, *given), docs in rows.items():
-        lines.append(f"| {completed_by} | {'yes' if gold else 'no'} | " + " | ".join(given) +
-                     f" | {', '.join(f'`{d}`' for d in docs)} |")
+    for record in records:
+        lines.append(f"| {record['completed_by']} | {'yes' if record['gold'] else 'no'} | " +
+                     " | ".join("—" if record[k] is None else record[k] for k in PASS_FIELDS) +
+                     f" | {', '.join(f'`{d}`' for d in record['documents'])} |")
     return "\n".join(lines)
 
 
