@@ -8,7 +8,7 @@ one column per further nesting level: the BIO tags of the entities nested one le
 from __future__ import annotations
 
 from tahqiq.errors import DataError
-from tahqiq.text import bio_tags, outermost
+from tahqiq.text import aligned_bio, bio_tags, outermost
 
 Span = tuple[int, int, str]
 
@@ -27,7 +27,11 @@ def nesting_levels(spans: list[Span]) -> list[list[Span]]:
 
 
 def _spans(row: dict) -> list[Span]:
-    return [(e["start"], e["end"], e["label"]) for e in row["entities"]]
+    """The row's entities that align with its tokens (the others are left out of every tag column, as they are
+    left out of `ner_tags`)."""
+    spans = [(e["start"], e["end"], e["label"]) for e in row["entities"]]
+    _, _, left_out = aligned_bio(row["text"], spans)
+    return [s for s in spans if s not in left_out]
 
 
 def nesting_depth(rows: list[dict]) -> int:
