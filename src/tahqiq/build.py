@@ -27,6 +27,7 @@ from tahqiq.model import Task
 from tahqiq.outdir import MARKER, check_out, locked_staging, swap_in
 from tahqiq.progress import SILENT, Progress
 from tahqiq.project import HUB_ANNOTATIONS_FOLDER, Project
+from tahqiq.results import benchmark_results, results_markdown
 from tahqiq.rows import document_row, misaligned_entities, sentence_rows
 from tahqiq.store import write_task
 from tahqiq.validate import validate_paths
@@ -123,6 +124,7 @@ def build(*, project: Project, annotations: list[Path], out: Path, progress: Pro
             labels=labels, manifest=manifest, features=features, rows=rows, row_counts=counts, sizes=sizes,
             data_files=data_files, label_counts=label_counts(docs, labels), version=project.version,
             prose_file=project.card_prose_file, agreement=agreement, tasks=validation.tasks, misaligned=misaligned,
+            results=results_markdown(*benchmark_results(project, docs, rows)),
         ))
         atomic_write_text(staging / CROISSANT_FILE, croissant_jsonld(
             name="Tahqiq", version=project.version, prose=project.card_prose_file.read_text(encoding="utf-8"),

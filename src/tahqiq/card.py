@@ -183,7 +183,7 @@ def render_card(*, labels: LabelSet, manifest: Manifest, features: dict[str, Fea
                 rows: dict[str, dict[str, list[dict]]], row_counts: dict[str, dict[str, int]],
                 sizes: dict[str, dict[str, int]], data_files: dict[str, dict[str, str]],
                 label_counts: dict[str, dict[str, Counter]], agreement: dict[str, AgreementResult], version: str,
-                tasks: list[Task], misaligned: list[tuple[str, str, str]], prose_file: Path) -> str:
+                tasks: list[Task], misaligned: list[tuple[str, str, str]], results: str, prose_file: Path) -> str:
     """The card; `agreement` maps a heading (which documents) to the agreement of the two passes on them."""
     data = card_data(features=features, row_counts=row_counts, sizes=sizes, data_files=data_files)
     agreement_text = "\n\n".join(f"**{heading}.** {agreement_markdown(result)}"
@@ -201,6 +201,7 @@ def render_card(*, labels: LabelSet, manifest: Manifest, features: dict[str, Fea
         "provenance": provenance_table(manifest),
         "agreement": agreement_text,
         "passes": passes_table(tasks),
+        "results": results,
         "misaligned": (f"{len(misaligned)} entity mention(s) have an edge inside a token and are left out of "
                        "`ner_tags` (they stay in `entities`): "
                        + ", ".join(f"`{text}` ({doc[:3]} {rid})" for doc, rid, text in misaligned) + "."

@@ -50,7 +50,13 @@ def benchmark(project: Project, *, config: str, split: str, annotations: list[Pa
     validation = validate_paths(annotations or [project.annotations_dir], labels=labels, manifest=manifest)
     if not validation.report.ok:
         raise Refused(validation.report, "not evaluated: the gold does not validate")
-    docs = [d for d in gold_documents(validation.tasks, manifest=manifest) if d.split == split]
+    return benchmark_of(gold_documents(validation.tasks, manifest=manifest), config=config, split=split,
+                        labels=labels)
+
+
+def benchmark_of(docs: list[GoldDocument], *, config: str, split: str, labels: LabelSet) -> Benchmark:
+    """The gold side from gold documents already at hand (the build has them)."""
+    docs = [d for d in docs if d.split == split]
     rows, targets = [], {}
     for doc in docs:
         doc_rows = sentence_rows(doc, labels)[config]
