@@ -19,6 +19,7 @@ from tahqiq.baselines import run
 from tahqiq.baselines.claim_classifier import train_claims
 from tahqiq.baselines.crf import bio_spans
 from tahqiq.baselines.gazetteer import train_gazetteer
+from tahqiq.cli import baseline as cli_baseline
 from tahqiq.project import Project
 
 from conftest import ANNOTATIONS_DIR, LABELS, MANIFEST, PROJECT, ROOT, SEEDS_DIR, make_project
@@ -160,6 +161,32 @@ def test_train_split_gold_shapes_the_trained_baselines(tmp_path, predictions):
     found = [span for line in moved[("entities", "gazetteer")] for span in line["entities"]]
     assert any(span["label"] == "LAW" for span in found)
     assert {c["claim_type"] for line in moved[("claims", None)] for c in line["claims"]} == {"policy"}
+
+
+def tahqiq(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "tahqiq", *args], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_the_command_prints_one_json_line_per_row(gold):
+    done = tahqiq("baseline", "--config", "entities", "--model", "gazetteer", "--split", "test")
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [line["id"] for line in lines] == [row["id"] for row in gold["entities"]["test"]]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--config", "documents"], "invalid choice"),
+    (["--config", "numbers", "--model", "crf"], "--model chooses an entity baseline"),
+    (["--config", "claims", "--split", "dev"], "no split 'dev'"),
+])
+def test_the_command_refuses_what_it_cannot_do(args, message):
+    done = tahqiq("baseline", *args)
+    assert done.returncode == 2 and message in done.stderr and done.stdout == ""
+    assert "Traceback" not in done.stderr
+
+
+def test_the_command_offers_what_the_library_has():
+    assert cli_baseline.CONFIGS == run.CONFIGS and cli_baseline.ENTITY_MODELS == run.ENTITY_MODELS
 
 
 def test_bio_tags_become_spans():
