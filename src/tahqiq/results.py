@@ -64,8 +64,8 @@ def results_markdown(baselines: list[Result], aids: list[Result]) -> str:
     lines = _table(baselines)
     lines += ["", "Reproduce a row (the figures are exactly what these commands print):", "", "```bash"]
     lines += [command for result in baselines for command in result.commands]
-    lines += ["```", "", "The rule-based pre-annotators offered in Label Studio, scored the same way. They are annotation "
-              "aids written with these articles in view (`tahqiq evaluate --config CONFIG` reproduces them), not "
-              "baselines: read these figures as in-sample.", ""]
+    lines += ["```", "", "The rule-based pre-annotators offered in Label Studio, scored the same way. They are "
+              "annotation aids written with these articles in view (`tahqiq evaluate --config CONFIG` reproduces "
+              "them), not baselines: read these figures as in-sample.", ""]
     lines += _table(aids)
     return "\n".join(lines)

@@ -61,7 +61,8 @@ def _claim_type(words: set[str], modality: str) -> str:
     return "forecast" if modality == "speculative" else "other"
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+def trim_claim(text: str, start: int, end: int) -> tuple[int, int]:
+    """A sentence's claim span: final punctuation and a leading proclitic و/ف outside (docs/guidelines.md §3)."""
     while end > start and text[end - 1] in _TRAILING:
         end -= 1
     if _LEADING_CLITIC.match(text[start:end]):
@@ -82,7 +83,7 @@ def suggest_claims(text: str, *, zones: dict[int, str]) -> list[Suggestion]:
         modality = _modality(raw, words)
         if not has_number and modality == "asserted":
             continue
-        start, end = _trim(text, sentence.start, sentence.end)
+        start, end = trim_claim(text, sentence.start, sentence.end)
         if end - start < _MIN_CHARS:
             continue
         attrs = {"checkworthy": "yes" if has_number or modality != "speculative" else "no",

@@ -26,7 +26,7 @@ def _version() -> str:
 
 
 def parser() -> argparse.ArgumentParser:
-    from tahqiq.cli import commands, studio
+    from tahqiq.cli import baseline, commands, studio
 
     top = argparse.ArgumentParser(
         prog="tahqiq",
@@ -43,6 +43,7 @@ def parser() -> argparse.ArgumentParser:
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.register(sub)
     studio.register(sub)
+    baseline.register(sub)
     return top
 
 
