@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -215,3 +216,26 @@ def test_a_claim_spans_the_trimmed_sentence_with_its_numbers():
     assert (predicted["checkworthy"], predicted["claim_type"], predicted["modality"]) == ("yes", "cost", "asserted")
     assert [text[link["start"]:link["end"]] for link in predicted["links"]] == ["6 ملايين دولار"]
     assert classifier.predict(text, "caption") == {"has_claim": "no", "claims": []}
+
+
+def test_the_card_reports_what_the_printed_commands_reproduce(built_repo, tmp_path):
+    """Every baseline figure in the built card equals what `tahqiq baseline … > f.jsonl` and `tahqiq evaluate
+    --predictions f.jsonl` print."""
+    readme = (built_repo / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Benchmark results")[1].split("The rule-based pre-annotators offered")[0]
+    commands = re.findall(r"^(tahqiq baseline .*) > (\S+)\n(tahqiq evaluate .*)$", section, flags=re.M)
+    assert len(commands) == 4
+    tahqiq = str(Path(sys.executable).parent / "tahqiq")
+    for baseline, out, evaluate in commands:
+        lines = subprocess.run([tahqiq, *baseline.split()[1:]], cwd=ROOT, capture_output=True, text=True, check=True)
+        (tmp_path / out).write_text(lines.stdout, encoding="utf-8")
+        scored = subprocess.run([tahqiq, *evaluate.split()[1:], "--format", "json"], cwd=tmp_path,
+                                capture_output=True, text=True, env={**os.environ, "TAHQIQ_PROJECT": str(ROOT)})
+        assert scored.returncode == 0, scored.stderr
+        (result,) = json.loads(scored.stdout).values()
+        config = evaluate.split("--config ")[1].split()[0]
+        system = re.search(r"--model (\w+)", baseline).group(1) if "--model" in baseline else f"{config} baseline"
+        for metric, m in result["headline"].items():
+            row = f"| `{config}` | {system} | `{metric}` | {100 * m['value']:.1f} | " \
+                  f"{100 * m['low']:.1f}–{100 * m['high']:.1f} |"
+            assert row in section, row
