@@ -173,13 +173,15 @@ def test_a_previous_build_is_replaced(project):
 
 
 def test_a_second_build_into_the_same_folder_waits_its_turn(project):
-    lock = project.dist_hub_dir.with_name(f".{project.dist_hub_dir.name}.lock")
-    with open(lock, "w", encoding="utf-8") as held:
-        fcntl.flock(held, fcntl.LOCK_EX)
+    folder = os.open(project.dist_hub_dir.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)
         with pytest.raises(EnvironmentProblem, match="another build"):
             build(project=project, annotations=[project.annotations_dir], out=project.dist_hub_dir)
         printed = clean_failure(run("build", cwd=project.root), 2)
-        assert "another build" in printed
+        assert "[build-busy] another build" in printed
+    finally:
+        os.close(folder)
 
 
 def test_a_swap_cut_short_is_repaired_by_the_next_build(project, monkeypatch):
@@ -206,7 +208,7 @@ def test_a_swap_cut_short_is_repaired_by_the_next_build(project, monkeypatch):
     monkeypatch.setattr(outdir.os, "replace", real_replace)
     assert run("build", cwd=project.root).returncode == 0  # the next build repairs, then builds
     assert tree_bytes(out) == previous
-    assert sorted(p.name for p in out.parent.iterdir() if p.name.startswith(".")) == [f".{out.name}.lock"]
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(".")]
 
 
 def test_a_full_disk_ends_cleanly_and_keeps_the_previous_build(project):
@@ -248,21 +250,23 @@ def test_broken_project_files_are_reported(project):
     assert "cannot read the label set" in clean_failure(run("validate", cwd=project.root), 1)
     project.manifest_file.write_text("documents: 3\n", encoding="utf-8")
     (project.root / "schema" / "labels.yaml").write_bytes((ROOT / "schema" / "labels.yaml").read_bytes())
-    assert "not of the expected form" in clean_failure(run("validate", cwd=project.root), 1)
+    assert "holds no list `documents`" in clean_failure(run("validate", cwd=project.root), 1)
 
 
-def test_generated_config_escapes_xml_and_refuses_repeats():
-    raw = json.loads(json.dumps({"layers": {"entity": {"labels": {"R&D": "a <lab>", "ORG": "x"}},
-                                            "claim": {"span_label": "CLAIM", "attributes": {"tone": {
-                                                "control": "choices", "required": True, "description": "d",
-                                                "choices": ["a<b", "c&d"]}}}},
-                                 "relations": {"about": {"from": "claim", "to": "entity", "description": "d"}},
-                                 "zones": {"body": "b"}}))
+def test_generated_config_escapes_xml_and_refuses_unsafe_names_and_repeats():
+    raw = {"layers": {"entity": {"labels": {"ORG": "a <lab> & co", "GPE": "x"}},
+                      "claim": {"span_label": "CLAIM", "attributes": {"tone": {
+                          "control": "choices", "required": True, "description": "d < e", "choices": ["a", "b"]}}}},
+           "relations": {"about": {"from": "claim", "to": "entity", "description": "d"}}, "zones": {"body": "b"}}
     from xml.etree import ElementTree
 
     root = ElementTree.fromstring(labeling_config(parse_labels(raw)))
-    assert {el.get("value") for el in root.iter("Label")} == {"R&D", "ORG", "CLAIM"}
-    assert {el.get("value") for el in root.iter("Choice")} == {"a<b", "c&d"}
+    assert {el.get("hint") for el in root.iter("Label")} >= {"a <lab> & co"}
+    for unsafe in ("R&D", "a<b", "P|Q", "two words"):
+        broken = json.loads(json.dumps(raw))
+        broken["layers"]["claim"]["attributes"]["tone"]["choices"] = [unsafe, "b"]
+        with pytest.raises(DataError, match="has a space or one of"):
+            parse_labels(broken)
     raw["layers"]["claim"]["attributes"]["tone"]["choices"] = ["a", "a"]
     with pytest.raises(DataError, match="twice"):
         parse_labels(raw)
@@ -322,15 +326,21 @@ class _Silent:
 
 
 class _Echo:
-    """A loopback Hub that answers every request with 500 and the request's headers in its body."""
+    """A loopback Hub that answers every request with `status` (500 by default) and the request's headers in its
+    body."""
+
+    def __init__(self, status: int = 500):
+        self.status = status
 
     def __enter__(self):
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+        status = self.status
+
         class Handler(BaseHTTPRequestHandler):
             def _echo(self):
                 body = json.dumps({"error": f"failed for {dict(self.headers)}"}).encode()
-                self.send_response(500)
+                self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
@@ -380,3 +390,120 @@ def test_usage_errors_are_exit_2(project):
     assert "invalid choice" in clean_failure(run("frobnicate", cwd=project.root), 2)
     with pytest.raises(UsageError):
         build(project=project, annotations=[project.annotations_dir], out=project.annotations_dir)
+
+
+def test_a_hub_answer_without_the_expected_fields_ends_cleanly(project, tmp_path):
+    with _Echo(status=200) as hub:
+        env = {"HF_ENDPOINT": f"http://127.0.0.1:{hub.port}", "HF_TOKEN": TOKEN, "TAHQIQ_TIMEOUT": "5",
+               "HF_HOME": str(tmp_path / "hf"), "NO_PROXY": "127.0.0.1", "HF_HUB_DISABLE_TELEMETRY": "1"}
+        printed = clean_failure(run("publish", "--repo-id", "demo/tahqiq", "--out", str(tmp_path / "hub"),
+                                    cwd=project.root, **env), 2)
+        assert "[hub]" in printed and TOKEN not in printed
+
+
+def test_credentials_in_the_endpoint_never_come_back_in_an_echo(project, tmp_path):
+    import base64
+
+    with _Echo() as hub:
+        env = {"HF_ENDPOINT": f"http://user:s3cretpass@127.0.0.1:{hub.port}", "HF_TOKEN": TOKEN,
+               "TAHQIQ_TIMEOUT": "5", "HF_HOME": str(tmp_path / "hf"), "NO_PROXY": "127.0.0.1"}
+        printed = clean_failure(run("publish", "--repo-id", "demo/tahqiq", "--out", str(tmp_path / "hub"),
+                                    cwd=project.root, **env), 2)
+    for secret in ("s3cretpass", base64.b64encode(b"user:s3cretpass").decode(), TOKEN):
+        assert secret not in printed
+
+
+@pytest.mark.parametrize("value", ["inf", "0", "-1", "abc", "nan", "1e9"])
+def test_a_bad_timeout_is_a_usage_error(project, value):
+    printed = clean_failure(run("publish", "--repo-id", "demo/tahqiq", "--dry-run", cwd=project.root,
+                                TAHQIQ_TIMEOUT=value, HF_TOKEN=TOKEN), 0)  # a dry run talks to no server
+    assert "dry run" in printed
+    done = run("studio", "status", cwd=project.root, TAHQIQ_TIMEOUT=value)
+    assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_exports_with_nothing_to_build_are_refused(project, tmp_path):
+    for name, change in (("no-annotations", lambda t: t.update(annotations=[])),
+                         ("all-cancelled", lambda t: [a.update(was_cancelled=True) for a in t["annotations"]]),
+                         ("unknown-doc", lambda t: t["data"].update(doc_id=f"not-listed-{t['id']}"))):
+        data = tasks()
+        for task in data:
+            change(task)
+        export = tmp_path / f"{name}.json"
+        export.write_text(json.dumps(data), encoding="utf-8")
+        before = tree_bytes(project.root)
+        for command in (["build", "--annotations", str(export), "--out", str(tmp_path / "out")],
+                        ["publish", "--repo-id", "you/tahqiq", "--dry-run", "--annotations", str(export),
+                         "--out", str(tmp_path / "out")]):
+            assert "[nothing-to-build]" in clean_failure(run(*command, cwd=project.root), 1)
+        untouched(project, before)
+        assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("change", ["split", "twice", "traversal", "missing-seed", "empty"])
+def test_a_wrong_manifest_is_refused(project, change):
+    import yaml
+
+    raw = yaml.safe_load(project.manifest_file.read_text(encoding="utf-8"))
+    if change == "split":
+        raw["documents"][0]["split"] = "validation"
+    elif change == "twice":
+        raw["documents"].append(dict(raw["documents"][0]))
+    elif change == "traversal":
+        raw["documents"][0]["doc_id"] = "../../outside"
+    elif change == "missing-seed":
+        (project.seeds_dir / f"{raw['documents'][0]['doc_id']}.txt").unlink()
+    else:
+        raw = None
+    project.manifest_file.write_text(yaml.safe_dump(raw) if raw else "", encoding="utf-8")
+    assert "[manifest-invalid]" in clean_failure(run("validate", cwd=project.root), 1)
+
+
+def test_a_key_written_twice_is_invalid_json(project, tmp_path):
+    export = tmp_path / "twice.json"
+    export.write_text('[{"id": 1, "id": 2, "data": {"text": "x"}, "annotations": []}]', encoding="utf-8")
+    printed = clean_failure(run("validate", str(export), cwd=project.root), 1)
+    assert "[json-invalid]" in printed and "'id' is written twice" in printed
+
+
+def test_a_byte_order_mark_is_not_content(project, tmp_path):
+    export = tmp_path / "bom.json"
+    export.write_bytes(b"\xef\xbb\xbf" + (FIXTURES / "export.json").read_bytes())
+    assert run("validate", str(export), cwd=project.root).returncode == 0
+
+
+def test_out_inside_a_build_or_under_a_file_is_refused(project, tmp_path):
+    (tmp_path / "afile").write_text("mine", encoding="utf-8")
+    before = tree_bytes(project.root)
+    for out in (project.dist_hub_dir / "nested", tmp_path / "afile" / "sub"):
+        assert "[out-refused]" in clean_failure(run("build", "--out", str(out), cwd=project.root), 2)
+    untouched(project, before)
+
+
+def test_agreement_refuses_what_does_not_validate_and_one_annotator_twice(project, tmp_path):
+    export = tmp_path / "nan.json"
+    export.write_bytes(b'[{"id": NaN}]')
+    assert "[json-invalid]" in clean_failure(run("agreement", str(export), cwd=project.root), 1)
+    assert "two different annotators" in clean_failure(
+        run("agreement", "--first", "1", "--second", "1", cwd=project.root), 2)
+
+
+def test_a_build_is_as_readable_as_any_new_folder(project):
+    old = os.umask(0o022)
+    try:
+        assert run("build", cwd=project.root).returncode == 0
+    finally:
+        os.umask(old)
+    out = project.dist_hub_dir
+    assert oct(out.stat().st_mode & 0o777) == oct(0o755)
+    modes = {p.relative_to(out).as_posix(): p.stat().st_mode & 0o777 for p in out.rglob("*") if p.is_file()}
+    assert set(modes.values()) == {0o644}, modes
+
+
+def test_global_options_go_before_or_after_the_command(project, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    for argv in (["--project", str(project.root), "validate"], ["validate", "--project", str(project.root)],
+                 ["validate", "--max-file-mb", "5", "--project", str(project.root)]):
+        assert run(*argv, cwd=elsewhere).returncode == 0, argv
+    assert "[no-project]" in clean_failure(run("validate", cwd=elsewhere), 2)

@@ -1,5 +1,5 @@
 """Reopening a published dataset: its Label Studio tasks, from a built folder or through the Hub (olah on 127.0.0.1),
-equal the annotations/ exports it was built from, and broken or missing sources fail with a PublishedDataError."""
+equal the annotations/ exports it was built from, and broken or missing sources fail with a HubError."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from tahqiq.errors import DataError, Refused
-from tahqiq.reopen import PublishedDataError, load_published_tasks
+from tahqiq.reopen import HubError, load_published_tasks
 
 from conftest import ANNOTATIONS_DIR, PROJECT
 from hub_fixtures import hub_env
@@ -20,11 +20,11 @@ REPO_ID = "tahqiq-tests/reopen"
 REOPEN = """
 import json, sys
 from tahqiq.project import find_project
-from tahqiq.reopen import PublishedDataError, load_published_tasks
+from tahqiq.reopen import HubError, load_published_tasks
 
 try:
     tasks = load_published_tasks(project=find_project(), source=sys.argv[1], revision=sys.argv[2] or None)
-except PublishedDataError as err:
+except HubError as err:
     print(err)
     sys.exit(3)
 with open(sys.argv[3], "w", encoding="utf-8") as fh:
@@ -84,7 +84,7 @@ def test_reopen_without_a_reachable_hub_fails_clearly(tmp_path):
     ("{built}", "main", "has no revisions"),
 ])
 def test_reopen_rejects_sources_it_cannot_resolve(built_repo, source, revision, phrase):
-    with pytest.raises(PublishedDataError, match=phrase):
+    with pytest.raises(HubError, match=phrase):
         load_published_tasks(project=PROJECT, source=source.format(built=built_repo), revision=revision)
 
 

@@ -11,7 +11,8 @@ import httpx
 import pytest
 
 from tahqiq.cli import main
-from tahqiq.studio.home import StudioError, StudioHome, load_credentials, read_state
+from tahqiq.errors import StudioError
+from tahqiq.studio.home import StudioHome, load_credentials, read_state
 from tahqiq.studio.server import install, is_installed, process_gone, running_session, up
 
 from conftest import PROJECT

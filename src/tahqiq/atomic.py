@@ -18,6 +18,9 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 def _staged(path: Path, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    mask = os.umask(0)
+    os.umask(mask)
+    os.fchmod(fd, 0o666 & ~mask)  # mkstemp makes it private; the file gets the mode any new file would
     with os.fdopen(fd, "wb") as fh:
         fh.write(data)
         fh.flush()

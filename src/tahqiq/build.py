@@ -16,7 +16,7 @@ from tahqiq.atomic import atomic_write_text
 from tahqiq.card import render_card
 from tahqiq.conll import conll_text, nesting_depth
 from tahqiq.croissant import CROISSANT_FILE, croissant_jsonld, file_digests
-from tahqiq.errors import Refused
+from tahqiq.errors import NothingToBuild, Refused
 from tahqiq.features import DOCUMENTS, config_features, configs
 from tahqiq.generate import export_schema_text, labeling_config
 from tahqiq.gold import GoldDocument, gold_documents
@@ -91,18 +91,21 @@ def build(*, project: Project, annotations: list[Path], out: Path, progress: Pro
     """Validate `annotations` and write the dataset repo to `out`; raises Refused (writing nothing) on errors.
     Only documents of the manifest are built and carried; `out` is guarded as tahqiq.outdir says."""
     check_out(out, inputs=[*annotations, project.seeds_dir, project.schema_dir], project_root=project.root)
-    labels, manifest = project.labels, project.manifest
-    validation = validate_paths(annotations, labels=labels, manifest=manifest, max_file_bytes=max_file_bytes)
-    if not validation.report.ok:
-        raise Refused(validation.report)
-    docs = gold_documents(validation.tasks, manifest=manifest)
-    misaligned = [(doc.doc_id, r.id, r.text) for doc in docs for r in misaligned_entities(doc)]
-    splits = manifest.splits
-    features = config_features(labels)
-    rows = config_rows(docs, splits, labels)
-    names = configs(labels)
-
-    with locked_staging(out) as staging:
+    with locked_staging(out) as staging:  # the lock first: a swap a kill cut short is repaired before anything
+        labels, manifest = project.labels, project.manifest
+        validation = validate_paths(annotations, labels=labels, manifest=manifest, max_file_bytes=max_file_bytes)
+        if not validation.report.ok:
+            raise Refused(validation.report)
+        docs = gold_documents(validation.tasks, manifest=manifest)
+        if not docs:
+            raise NothingToBuild("no task holds a gold annotation of a document of the manifest (tasks without "
+                                 "annotations, all cancelled, or doc ids the manifest does not list): nothing was "
+                                 "built; run `tahqiq validate` to see the warnings")
+        misaligned = [(doc.doc_id, r.id, r.text) for doc in docs for r in misaligned_entities(doc)]
+        splits = manifest.splits
+        features = config_features(labels)
+        rows = config_rows(docs, splits, labels)
+        names = configs(labels)
         steps = [(c, s) for c in names for s in splits]
         sizes: dict[str, dict[str, int]] = {c: {} for c in names}
         for config, split in progress.track(steps, desc="writing parquet", unit="file"):

@@ -13,7 +13,7 @@ from datasets.utils.metadata import MetadataConfigs
 from huggingface_hub import DatasetCard, DatasetCardData
 
 from tahqiq.agreement import AgreementResult, agreement_markdown
-from tahqiq.errors import DataError
+from tahqiq.errors import ProjectFileInvalid
 from tahqiq.features import DEFAULT_CONFIG
 from tahqiq.labels import LabelSet
 from tahqiq.manifest import Manifest
@@ -61,25 +61,30 @@ def card_data(*, features: dict[str, Features], row_counts: dict[str, dict[str, 
     return data
 
 
+def cell(text: str) -> str:
+    """Text that stays inside one Markdown table cell and shows as written (no HTML, no column break)."""
+    return " ".join(str(text).split()).replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def label_tables(labels: LabelSet) -> str:
     lines: list[str] = []
     for layer in labels.layers.values():
         if not layer.single_label:
             lines += [f"**{layer.name.capitalize()} labels**", "", "| label | meaning |", "|---|---|"]
-            lines += [f"| `{k}` | {v} |" for k, v in layer.labels.items()]
+            lines += [f"| `{k}` | {cell(v)} |" for k, v in layer.labels.items()]
         if layer.attributes:
             lines += [f"**{layer.name.capitalize()} attributes**", "", "| attribute | values | meaning |",
                       "|---|---|---|"]
         for attr in layer.attributes.values():
             values = ", ".join(f"`{c}`" for c in attr.choices) or attr.control.feature
-            lines.append(f"| `{attr.name}` | {values} | {attr.description} |")
+            lines.append(f"| `{attr.name}` | {values} | {cell(attr.description)} |")
         lines.append("")
     lines += ["**Links**", "", "| relation | from → to | meaning | column |", "|---|---|---|---|"]
     for rel in labels.relations.values():
-        lines.append(f"| `{rel.name}` | {rel.source_layer} → {rel.target_layer} | {rel.description} | "
+        lines.append(f"| `{rel.name}` | {rel.source_layer} → {rel.target_layer} | {cell(rel.description)} | "
                      f"`{rel.column}` |")
     lines += ["", "**Zones** (`sentences.zone`, `zone`)", "", "| zone | meaning |", "|---|---|"]
-    lines += [f"| `{k}` | {v} |" for k, v in labels.zones.items()]
+    lines += [f"| `{k}` | {cell(v)} |" for k, v in labels.zones.items()]
     return "\n".join(lines)
 
 
@@ -174,7 +179,7 @@ def fill_markers(prose: str, sections: dict[str, str], *, source: Path) -> str:
     for name, body in sections.items():
         marker = f"<!-- tahqiq:{name} -->"
         if prose.count(marker) != 1:
-            raise DataError(f"{source} must contain the marker {marker} exactly once")
+            raise ProjectFileInvalid(f"{source} must contain the marker {marker} exactly once")
         prose = prose.replace(marker, body)
     return prose
 
@@ -192,7 +197,7 @@ def render_card(*, labels: LabelSet, manifest: Manifest, features: dict[str, Fea
     try:
         prose = prose_file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
-        raise DataError(f"cannot read the card prose {prose_file}: {err}") from None
+        raise ProjectFileInvalid(f"cannot read the card prose {prose_file}: {err}") from None
     prose = fill_markers(prose, source=prose_file, sections={
         "version": version,
         "labels": label_tables(labels),

@@ -18,7 +18,7 @@ from datasets import ClassLabel, Features, LargeList, List, Value
 
 from tahqiq.agreement import AgreementResult, agreement_rows
 from tahqiq.card import TAGS, annotation_passes
-from tahqiq.errors import DataError
+from tahqiq.errors import ProjectFileInvalid
 from tahqiq.manifest import Manifest
 from tahqiq.model import Task
 
@@ -88,7 +88,7 @@ def card_section(prose: str, heading: str) -> str:
     """The body of the card section headed `heading` (any level), up to the next heading."""
     match = re.search(rf"^#+ {re.escape(heading)}\s*$(.*?)(?=^#+ |\Z)", prose, flags=re.MULTILINE | re.DOTALL)
     if match is None or not match.group(1).strip():
-        raise DataError(f"the card prose has no section `{heading}`; croissant.json takes its text from it")
+        raise ProjectFileInvalid(f"the card prose has no section `{heading}`; croissant.json takes its text from it")
     return match.group(1).strip()
 
 
@@ -96,7 +96,8 @@ def card_bullets(prose: str, heading: str) -> list[str]:
     """The bullet items of a card section, as plain text."""
     items = re.split(r"^- ", card_section(prose, heading), flags=re.MULTILINE)[1:]
     if not items:
-        raise DataError(f"the card section `{heading}` has no bullet list; croissant.json takes its items from it")
+        raise ProjectFileInvalid(f"the card section `{heading}` has no bullet list; croissant.json takes its items "
+                                 "from it")
     return [_plain(item) for item in items]
 
 
@@ -104,7 +105,7 @@ def card_description(prose: str) -> str:
     """The first paragraph of the card after its title."""
     paragraphs = [p for p in re.split(r"\n\s*\n", prose) if p.strip() and not p.lstrip().startswith("#")]
     if not paragraphs:
-        raise DataError("the card prose has no paragraph to describe the dataset with")
+        raise ProjectFileInvalid("the card prose has no paragraph to describe the dataset with")
     return _plain(paragraphs[0])
 
 
@@ -164,7 +165,7 @@ def _leaf(feature, name: str, where: str, class_sets: dict[tuple, str]) -> dict:
                                f"`{class_sets[(name, *feature.names)]}`)."}
     if isinstance(feature, Value) and feature.dtype in VALUE_TYPES:
         return {"dataType": VALUE_TYPES[feature.dtype]}
-    raise DataError(f"croissant.json cannot describe the feature {feature!r} of {where}")
+    raise ProjectFileInvalid(f"croissant.json cannot describe the feature {feature!r} of {where}")
 
 
 def _field(feature, *, field_id: str, name: str, source: dict, class_sets: dict[tuple, str],
@@ -176,10 +177,10 @@ def _field(feature, *, field_id: str, name: str, source: dict, class_sets: dict[
         field["repeated"] = True
         feature = feature.feature
         if isinstance(feature, (List, LargeList)):
-            raise DataError(f"croissant.json cannot describe the list of lists {field_id}")
+            raise ProjectFileInvalid(f"croissant.json cannot describe the list of lists {field_id}")
     if isinstance(feature, dict):
         if nested:
-            raise DataError(f"croissant.json cannot describe the struct inside a struct {field_id}")
+            raise ProjectFileInvalid(f"croissant.json cannot describe the struct inside a struct {field_id}")
         field["subField"] = [
             _field(inner, field_id=f"{field_id}/{sub}", name=sub, class_sets=class_sets, nested=True,
                    source={**source, "transform": {"jsonPath": sub}})

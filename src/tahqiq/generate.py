@@ -11,7 +11,7 @@ from xml.etree import ElementTree
 from xml.sax.saxutils import quoteattr
 
 from tahqiq.atomic import atomic_write_many
-from tahqiq.errors import DataError
+from tahqiq.errors import DataError, ProjectFileInvalid, error_kinds
 from tahqiq.issues import CATALOGUE
 from tahqiq.labels import TEXT_NAME, LabelSet
 from tahqiq.project import Project
@@ -95,6 +95,12 @@ def checks_doc() -> str:
     ]
     for check in CATALOGUE.values():
         lines.append(f"| `{check.code}` | {check.level} | {check.severity.value} | {check.summary} | {check.hint} |")
+    lines += ["", "## Command errors", "",
+              "Failures that are not a validation report print `tahqiq: [code] message` on stderr. Exit 1 for data,",
+              "2 for usage and environment.", "", "| code | exit | when |", "|---|---|---|"]
+    for kind in error_kinds():
+        exit_code = 1 if issubclass(kind, DataError) else 2
+        lines.append(f"| `{kind.code}` | {exit_code} | {' '.join((kind.__doc__ or '').split())} |")
     return "\n".join(lines) + "\n"
 
 
@@ -124,7 +130,7 @@ def drifted_files(project: Project) -> list[Path]:
             try:
                 ElementTree.fromstring(text)
             except ElementTree.ParseError as err:
-                raise DataError(f"{project.labeling_config_file} is not well-formed XML ({err})") from None
+                raise ProjectFileInvalid(f"{project.labeling_config_file} is not well-formed XML ({err})") from None
     return [path for path, text in files.items() if _stale(path, text)]
 
 

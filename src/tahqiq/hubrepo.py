@@ -32,25 +32,24 @@ SCHEMA_FOLDER = "schema"  # the project's schema/ files, copied into the repo by
 LABELS_IN_REPO = f"{SCHEMA_FOLDER}/labels.yaml"
 
 
-def _bound_timeout(request: httpx2.Request) -> None:
-    """Give every phase of a request (connect, read, write, pool) at most $TAHQIQ_TIMEOUT seconds: huggingface_hub
-    passes `timeout=None` (wait for ever) on most calls, which overrides any client default."""
-    limit = timeout_seconds()
-    given = request.extensions.get("timeout") or {}
-    request.extensions["timeout"] = {phase: min(given.get(phase) or limit, limit)
-                                     for phase in ("connect", "read", "write", "pool")}
-
-
 def bound_hub_calls() -> None:
     """Every later Hub call gives up after $TAHQIQ_TIMEOUT seconds without progress, so an endpoint that accepts
-    and never answers cannot hang the command."""
+    and never answers cannot hang the command. huggingface_hub passes `timeout=None` (wait for ever) on most calls,
+    which overrides any client default, so the bound is set on each request."""
     from huggingface_hub import set_client_factory
     from huggingface_hub.utils._http import default_client_factory
+
+    limit = timeout_seconds()
+
+    def bound(request: httpx2.Request) -> None:
+        given = request.extensions.get("timeout") or {}
+        request.extensions["timeout"] = {phase: min(given.get(phase) or limit, limit)
+                                         for phase in ("connect", "read", "write", "pool")}
 
     def bounded() -> httpx2.Client:
         client = default_client_factory()
         hooks = client.event_hooks
-        client.event_hooks = {**hooks, "request": [*hooks.get("request", []), _bound_timeout]}
+        client.event_hooks = {**hooks, "request": [*hooks.get("request", []), bound]}
         return client
 
     set_client_factory(bounded)

@@ -28,7 +28,7 @@ _CHECKS = [
     Check("file-unreadable", 1, Severity.ERROR, "The file cannot be read as UTF-8 text.",
           "Check the path and save the export as UTF-8."),
     Check("json-invalid", 1, Severity.ERROR, "The file is not valid JSON.",
-          "Fix the JSON at the reported line and column, or export the project again."),
+          "Fix the JSON where the message says (line and column when the parser knows them), or export again."),
     Check("file-too-large", 1, Severity.ERROR, "An export file is larger than the size limit.",
           "Split the export, or raise the limit with --max-file-mb N (or TAHQIQ_MAX_FILE_MB)."),
     Check("json-too-deep", 1, Severity.ERROR, "The JSON is nested deeper than any export can be.",

@@ -7,6 +7,7 @@ all follow the file."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from tahqiq.errors import DataError
+from tahqiq.errors import LabelsInvalid
 from tahqiq.yamlfile import load_yaml
 
 ENTITY, NUMBER, CLAIM = "entity", "number", "claim"
@@ -121,14 +122,14 @@ def _layer(name: str, spec: dict) -> Layer:
     attributes = {}
     for attr_name, attr in (spec.get("attributes") or {}).items():
         if attr["control"] not in CONTROLS:
-            raise DataError(f"attribute {attr_name!r}: control {attr['control']!r} is not one of "
+            raise LabelsInvalid(f"attribute {attr_name!r}: control {attr['control']!r} is not one of "
                             f"{', '.join(CONTROLS)}")
         attributes[attr_name] = Attribute(name=attr_name, layer=name, control=CONTROLS[attr["control"]],
                                           required=bool(attr["required"]), description=attr["description"],
                                           choices=tuple(str(c) for c in attr.get("choices", ())))
     count_by = spec.get("count_by", "label")
     if count_by != "label" and count_by not in attributes:
-        raise DataError(f"layer {name!r}: count_by {count_by!r} is neither `label` nor one of its attributes")
+        raise LabelsInvalid(f"layer {name!r}: count_by {count_by!r} is neither `label` nor one of its attributes")
     return Layer(name=name, labels=labels, attributes=attributes, config=spec.get("config", f"{name}s"),
                  count_by=count_by, single_label=bool(span_label))
 
@@ -143,12 +144,29 @@ def parse_labels(raw: dict) -> LabelSet:
         }
         zones = dict(raw["zones"])
     except (KeyError, TypeError, AttributeError) as err:
-        raise DataError(f"labels.yaml is not of the expected form (missing or misshapen {err})") from None
+        raise LabelsInvalid(f"labels.yaml is not of the expected form (missing or misshapen {err})") from None
     for rel in relations.values():
         if rel.source_layer not in layers or rel.target_layer not in layers:
-            raise DataError(f"relation {rel.name!r} joins unknown layers {rel.source_layer!r} → {rel.target_layer!r}")
+            raise LabelsInvalid(f"relation {rel.name!r} joins unknown layers {rel.source_layer!r} → "
+                                f"{rel.target_layer!r}")
+    _check_names(layers, relations, zones)
     _check_unique(layers, relations)
     return LabelSet(layers=layers, relations=relations, zones=zones)
+
+
+_NAME = re.compile(r"[^\s`|<>\"'&]+")  # names stand in code spans, Markdown tables, XML and JSON pointers
+
+
+def _check_names(layers: dict[str, Layer], relations: dict[str, Relation], zones: dict[str, str]) -> None:
+    names = [*layers, *relations, *zones]
+    for layer in layers.values():
+        names += [*layer.labels, *layer.attributes]
+        names += [c for attr in layer.attributes.values() for c in attr.choices]
+    names += [rel.column for rel in relations.values()]
+    for name in names:
+        if not isinstance(name, str) or not _NAME.fullmatch(name):
+            raise LabelsInvalid(f"the name {name!r} has a space or one of ` | < > \" ' &: use letters, digits, "
+                                "`_` or `-`")
 
 
 def _check_unique(layers: dict[str, Layer], relations: dict[str, Relation]) -> None:
@@ -157,14 +175,14 @@ def _check_unique(layers: dict[str, Layer], relations: dict[str, Relation]) -> N
     attribute_names = [name for layer in layers.values() for name in layer.attributes]
     for name in attribute_names:
         if attribute_names.count(name) > 1 or name in layers:
-            raise DataError(f"attribute {name!r} is defined twice, or shares its name with a layer")
+            raise LabelsInvalid(f"attribute {name!r} is defined twice, or shares its name with a layer")
     for layer in layers.values():
         for attr in layer.attributes.values():
             if len(set(attr.choices)) != len(attr.choices):
-                raise DataError(f"attribute {attr.name!r} lists a choice twice: {list(attr.choices)}")
+                raise LabelsInvalid(f"attribute {attr.name!r} lists a choice twice: {list(attr.choices)}")
     columns = [rel.column for rel in relations.values()]
     if len(set(columns)) != len(columns):
-        raise DataError(f"two relations fill the same column: {columns}")
+        raise LabelsInvalid(f"two relations fill the same column: {columns}")
 
 
 @cache
@@ -172,7 +190,7 @@ def load_labels(path: Path) -> LabelSet:
     try:
         raw = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
-        raise DataError(f"cannot read the label set {path}: {err}") from None
+        raise LabelsInvalid(f"cannot read the label set {path}: {err}") from None
     if not isinstance(raw, dict):
-        raise DataError(f"{path} does not hold a mapping of layers, relations and zones")
+        raise LabelsInvalid(f"{path} does not hold a mapping of layers, relations and zones")
     return parse_labels(raw)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 import yaml
 
-from tahqiq.errors import DataError
+from tahqiq.errors import ManifestInvalid
 from tahqiq.yamlfile import load_yaml
 
 
@@ -53,6 +54,8 @@ def sha256_text(text: str) -> str:
 def load_manifest(path: Path) -> Manifest:
     try:
         raw = load_yaml(path.read_text(encoding="utf-8"))
+        if not isinstance(raw, dict) or not isinstance(raw.get("documents"), list):
+            raise ManifestInvalid(f"{path} holds no list `documents` (one entry per seed text)")
         docs = []
         for entry in raw["documents"]:
             zones = {int(line): zone for zone, lines in (entry.get("zones") or {}).items() for line in lines}
@@ -63,8 +66,28 @@ def load_manifest(path: Path) -> Manifest:
                 path=path.parent / f"{entry['doc_id']}.txt",
             ))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
-        raise DataError(f"cannot read the seed manifest {path}: {err}") from None
+        raise ManifestInvalid(f"cannot read the seed manifest {path}: {err}") from None
     except (KeyError, TypeError, ValueError, AttributeError) as err:
-        raise DataError(f"{path} is not of the expected form (documents with doc_id, sha256 and split): "
-                        f"{type(err).__name__}: {err}") from None
+        raise ManifestInvalid(f"{path} is not of the expected form (a list `documents` of entries with doc_id, "
+                              f"sha256 and split): {type(err).__name__}: {err}") from None
+    _check_documents(path, docs)
     return Manifest(path=path, copyright=" ".join(str(raw.get("copyright", "")).split()), documents=tuple(docs))
+
+
+SPLITS = ("train", "test")  # a test document never moves to train
+_DOC_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
+
+
+def _check_documents(path: Path, docs: list[SeedDoc]) -> None:
+    """Each entry names a seed that exists, under a safe and unique doc id, in one of the splits."""
+    seen = set()
+    for doc in docs:
+        if not isinstance(doc.doc_id, str) or not _DOC_ID.fullmatch(doc.doc_id):
+            raise ManifestInvalid(f"{path}: doc_id {doc.doc_id!r} is not a safe file name (letters, digits, _ . -)")
+        if doc.doc_id in seen:
+            raise ManifestInvalid(f"{path}: doc_id {doc.doc_id} is listed twice")
+        seen.add(doc.doc_id)
+        if doc.split not in SPLITS:
+            raise ManifestInvalid(f"{path}: {doc.doc_id} has split {doc.split!r}; the splits are {', '.join(SPLITS)}")
+        if not doc.path.is_file():
+            raise ManifestInvalid(f"{path}: the seed text {doc.path} of {doc.doc_id} is missing")

@@ -146,6 +146,8 @@ def _details(config: str, gold_rows: list[dict], lines: dict[str, dict], labels:
     """Non-bootstrapped figures: nervaluate's four schemes and per-label F1, seqeval's per-label report,
     attribute accuracies or macro-F1 on matched spans."""
     preds = [(row, (lines.get(row["id"]) or {}).get(config, [])) for row in gold_rows]
+    if not preds:
+        return {}
     if config == labels.layers[ENTITY].config:
         from nervaluate import Evaluator
         from seqeval.metrics import classification_report

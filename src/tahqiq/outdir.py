@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tahqiq.errors import EnvironmentProblem, UsageError
+from tahqiq.errors import Busy, OutputRefused
 
 MARKER = ".tahqiq-build"  # written into every build; a folder without it is never replaced
 MARKER_TEXT = "Built by `tahqiq build`; the next build replaces this whole folder.\n"
@@ -26,18 +26,25 @@ def _related(a: Path, b: Path) -> bool:
 def check_out(out: Path, *, inputs: list[Path], project_root: Path) -> None:
     """Refuse an output folder whose replacement would destroy something that is not a build."""
     if out.is_symlink() or (out.exists() and not out.is_dir()):
-        raise UsageError(f"--out {out} is {'a link' if out.is_symlink() else 'a file'}, not a folder: name a folder "
+        raise OutputRefused(f"--out {out} is {'a link' if out.is_symlink() else 'a file'}, not a folder: name a folder "
                          "for the build")
+    blocking = next((p for p in out.parents if p.exists() and not p.is_dir()), None)
+    if blocking is not None:
+        raise OutputRefused(f"--out {out} lies under {blocking}, which is a file, not a folder")
     target = out.resolve()
+    inside = next((p for p in target.parents if (p / MARKER).is_file()), None)
+    if inside is not None:
+        raise OutputRefused(f"--out {out} lies inside the build {inside}, which the next build replaces whole: "
+                            "name a folder outside it")
     for path in inputs:
         if _related(target, path.resolve()):
-            raise UsageError(f"--out {out} overlaps the input {path}: the build replaces its output folder whole")
+            raise OutputRefused(f"--out {out} overlaps the input {path}: the build replaces its output folder whole")
     for protected, what in ((project_root.resolve(), "the project folder"), (Path.home().resolve(), "your home "
                                                                                                    "folder")):
         if target == protected or target in protected.parents:
-            raise UsageError(f"--out {out} is or contains {what}: name a folder of its own, such as dist/hub")
+            raise OutputRefused(f"--out {out} is or contains {what}: name a folder of its own, such as dist/hub")
     if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
-        raise UsageError(f"--out {out} holds files that no build made (no {MARKER} in it): empty it, or name "
+        raise OutputRefused(f"--out {out} holds files that no build made (no {MARKER} in it): empty it, or name "
                          "another folder")
 
 
@@ -56,24 +63,34 @@ def repair(out: Path) -> None:
 
 @contextmanager
 def locked_staging(out: Path) -> Iterator[Path]:
-    """Hold the output's lock, repair an interrupted swap, clear stale staging folders, and yield a fresh staging
-    folder beside `out` (removed unless `swap_in` consumed it)."""
+    """Lock the folder that holds `out` (a lock on the folder itself, so no lock file is left behind), repair an
+    interrupted swap, clear stale staging folders, and yield a fresh staging folder beside `out` (removed unless
+    `swap_in` consumed it)."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = out.with_name(f".{out.name}.lock")
-    with open(lock_path, "w", encoding="utf-8") as lock:
+    folder = os.open(out.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
         try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise EnvironmentProblem(f"another build into {out} is running; wait for it to finish") from None
+            raise Busy(f"another build into {out.parent} is running; wait for it to finish") from None
         repair(out)
         for stale in out.parent.glob(f".{out.name}.*.staging"):
             shutil.rmtree(stale, ignore_errors=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".staging", dir=out.parent))
+        staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; a build is as readable as any folder
         try:
             (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
             yield staging
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+    finally:
+        os.close(folder)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def swap_in(staging: Path, out: Path) -> None:

@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tahqiq.errors import DataError, EnvironmentProblem
+from tahqiq.errors import NoProject, ProjectFileInvalid
 
 if TYPE_CHECKING:
     from tahqiq.labels import LabelSet
@@ -106,9 +106,10 @@ class Project:
             with open(self.pyproject_file, "rb") as fh:
                 version = tomllib.load(fh).get("project", {}).get("version")
         except (OSError, tomllib.TOMLDecodeError) as err:
-            raise DataError(f"cannot read the data version from {self.pyproject_file}: {err}") from None
+            raise ProjectFileInvalid(f"cannot read the data version from {self.pyproject_file}: {err}") from None
         if not isinstance(version, str) or not version:
-            raise DataError(f"{self.pyproject_file} has no [project] version: set it, e.g. version = \"0.1.0\"")
+            raise ProjectFileInvalid(f"{self.pyproject_file} has no [project] version: set it, e.g. "
+                                     'version = "0.1.0"')
         return version
 
     def changelog_has(self, version: str) -> bool:
@@ -128,12 +129,12 @@ def find_project(explicit: str | os.PathLike | None = None, *, start: Path | Non
         root = Path(named).expanduser().resolve()
         if not (root / MARKER).is_file():
             origin = "--project" if explicit else f"${PROJECT_ENV}"
-            raise EnvironmentProblem(f"{origin} names {root}, which has no {MARKER}: point it at a Tahqiq project "
+            raise NoProject(f"{origin} names {root}, which has no {MARKER}: point it at a Tahqiq project "
                                      "folder")
         return Project(root)
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         if (folder / MARKER).is_file():
             return Project(folder)
-    raise EnvironmentProblem(f"no Tahqiq project here: neither {here} nor a folder above it holds {MARKER}; cd into "
+    raise NoProject(f"no Tahqiq project here: neither {here} nor a folder above it holds {MARKER}; cd into "
                              f"a project, or pass --project DIR (or set ${PROJECT_ENV})")

@@ -2,7 +2,7 @@
 
 A Hub commit lands whole or not at all, so the repo is never half-updated. Files of the repo that the build no longer
 produces are deleted in that same commit (a stale annotations/ file would otherwise be reopened for correction).
-Every expected failure becomes a PublishError with words for the user; the token is never printed."""
+Every expected failure becomes a HubError with words for the user; the token is never printed."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import httpx2
 from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi, constants, get_token
 from huggingface_hub.errors import HfHubHTTPError, OfflineModeIsEnabled, RevisionNotFoundError
 
-from tahqiq.errors import DataError, EnvironmentProblem, UsageError
+from tahqiq.errors import HubError, ProjectFileInvalid, UsageError
 from tahqiq.hubrepo import REPO_TYPE, bound_hub_calls, endpoint, repo_id_problem
 from tahqiq.network import redact
 from tahqiq.outdir import MARKER
@@ -23,9 +23,6 @@ from tahqiq.project import Project
 KEPT_REMOTE = {".gitattributes"}  # made by the Hub with the repo; it keeps large files in LFS
 LOGIN_HINT = "log in with `hf auth login`, or set HF_TOKEN to a token with write access"
 
-
-class PublishError(EnvironmentProblem):
-    """An expected failure of the Hub side (no token, no network, no permission), in words for the user."""
 
 
 @dataclass(frozen=True)
@@ -70,7 +67,8 @@ def release_version(project: Project) -> str:
     """The data version to publish; a release needs its CHANGELOG.md entry first."""
     version = project.version
     if not project.changelog_has(version):
-        raise DataError(f"{project.changelog_file} has no entry for version {version} (a heading `## {version}`): "
+        raise ProjectFileInvalid(f"{project.changelog_file} has no entry for version {version} (a heading "
+                                 f"`## {version}`): "
                         "say what changed in the data before publishing it")
     return version
 
@@ -79,7 +77,7 @@ def require_token() -> str:
     """The token from HF_TOKEN or the `hf auth login` cache."""
     token = get_token()
     if not token:
-        raise PublishError(f"no Hugging Face token found: {LOGIN_HINT}")
+        raise HubError(f"no Hugging Face token found: {LOGIN_HINT}")
     return token
 
 
@@ -143,17 +141,22 @@ def push(*, plan: CommitPlan, token: str) -> PushResult:
                                  commit_message=plan.message, revision=plan.revision, create_pr=plan.create_pr,
                                  parent_commit=head)  # fails, rather than mixing, if the branch moved meanwhile
     except HfHubHTTPError as err:
-        raise PublishError(hub_error_message(err, plan.repo_id, plan.branch)) from None
+        raise HubError(hub_error_message(err, plan.repo_id, plan.branch)) from None
     except OfflineModeIsEnabled:
-        raise PublishError("HF_HUB_OFFLINE is set: unset it to publish; nothing was uploaded") from None
+        raise HubError("HF_HUB_OFFLINE is set: unset it to publish; nothing was uploaded") from None
     except httpx2.ConnectError as err:
-        raise PublishError(f"cannot reach the Hugging Face Hub at {endpoint()} ({redact(err)}); "
+        raise HubError(f"cannot reach the Hugging Face Hub at {endpoint()} ({redact(err)}); "
                            "nothing was uploaded") from None
+    except (KeyError, TypeError, ValueError) as err:  # an answer huggingface_hub cannot read
+        done = ("a Hub commit lands whole or not at all: look at the repo's commits before publishing again"
+                if committing else "nothing was uploaded")
+        raise HubError(f"the Hub at {endpoint()} answered in a form that cannot be read ({type(err).__name__}: "
+                       f"{redact(err, limit=120)}); {done}") from None
     except httpx2.TransportError as err:
         if not committing:
-            raise PublishError(f"the connection to the Hugging Face Hub at {endpoint()} failed ({redact(err)}); "
+            raise HubError(f"the connection to the Hugging Face Hub at {endpoint()} failed ({redact(err)}); "
                                "nothing was uploaded") from None
-        raise PublishError(f"the connection failed during the commit ({redact(err)}); a Hub commit lands whole or "
+        raise HubError(f"the connection failed during the commit ({redact(err)}); a Hub commit lands whole or "
                            f"not at all: look at {repo_url}/commits/{plan.branch} before publishing again") from None
     return PushResult(repo_url=str(repo_url), commit_url=info.commit_url, pr_url=info.pr_url,
                       pr_revision=info.pr_revision, deleted=stale)

@@ -21,7 +21,7 @@ from huggingface_hub.errors import (
 )
 from jsonschema.exceptions import SchemaError
 
-from tahqiq.errors import DataError, EnvironmentProblem, Refused
+from tahqiq.errors import DataError, HubError, Refused
 from tahqiq.hubrepo import LABELS_IN_REPO, REPO_TYPE, SCHEMA_FOLDER, bound_hub_calls, endpoint, repo_id_problem
 from tahqiq.labels import load_labels
 from tahqiq.project import HUB_ANNOTATIONS_FOLDER as ANNOTATIONS_FOLDER
@@ -29,39 +29,35 @@ from tahqiq.project import Project
 from tahqiq.validate import export_files, validate_paths
 
 
-class PublishedDataError(EnvironmentProblem):
-    """The published dataset cannot be found or fetched."""
-
-
 def fetch_repo(*, source: str, revision: str | None = None) -> Path:
     """A local folder as it is, or OWNER/NAME downloaded from the Hub (HF_ENDPOINT honoured): only annotations/ and
     schema/, which is all a reopen needs."""
     if Path(source).is_dir():
         if revision is not None:
-            raise PublishedDataError(f"{source} is a local folder, which has no revisions: a revision goes with "
+            raise HubError(f"{source} is a local folder, which has no revisions: a revision goes with "
                                      "OWNER/NAME only")
         return Path(source)
     if repo_id_problem(source) is not None:
-        raise PublishedDataError(f"{source!r} is neither a folder nor a Hub repo id of the form OWNER/NAME")
+        raise HubError(f"{source!r} is neither a folder nor a Hub repo id of the form OWNER/NAME")
     bound_hub_calls()
     where = f"{source}{'@' + revision if revision else ''} on {endpoint()}"
     try:
         return Path(snapshot_download(source, repo_type=REPO_TYPE, revision=revision,
                                       allow_patterns=[f"{ANNOTATIONS_FOLDER}/*", f"{SCHEMA_FOLDER}/*"]))
     except RevisionNotFoundError:
-        raise PublishedDataError(f"no revision {revision!r} in {source} on {endpoint()}") from None
+        raise HubError(f"no revision {revision!r} in {source} on {endpoint()}") from None
     except RepositoryNotFoundError:
-        raise PublishedDataError(f"no dataset {where} (or it is private: log in with `hf auth login` or set "
+        raise HubError(f"no dataset {where} (or it is private: log in with `hf auth login` or set "
                                  f"HF_TOKEN); no local folder {source} either") from None
     except HfHubHTTPError as err:
-        raise PublishedDataError(f"the Hub answered {err.response.status_code} for {where}") from None
+        raise HubError(f"the Hub answered {err.response.status_code} for {where}") from None
     except (LocalEntryNotFoundError, OfflineModeIsEnabled, httpx2.TransportError):
-        raise PublishedDataError(f"cannot reach the Hub for {where}, and no complete copy is cached") from None
+        raise HubError(f"cannot reach the Hub for {where}, and no complete copy is cached") from None
 
 
 def load_published_tasks(*, project: Project, source: str, revision: str | None = None) -> list[dict]:
     """The Label Studio tasks of a published dataset, in the order of its annotations/ files; raises
-    PublishedDataError when they cannot be fetched, DataError when the repo is not reopenable and Refused when
+    HubError when they cannot be fetched, DataError when the repo is not reopenable and Refused when
     its tasks do not validate (against its own labels and the project's seeds)."""
     repo = fetch_repo(source=source, revision=revision)
     folder = repo / ANNOTATIONS_FOLDER

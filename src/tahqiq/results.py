@@ -33,6 +33,8 @@ def benchmark_results(project: Project, docs: list[GoldDocument], rows: dict[str
     """(baselines, pre-annotators) scored on the test split; `rows` are the build's config -> split -> rows."""
     labels = project.labels
     baselines, aids = [], []
+    if not any(d.split == "train" for d in docs) or not any(d.split == SPLIT for d in docs):
+        return baselines, aids  # nothing to learn from, or nothing to score on
     for layer in labels.layers.values():
         config = layer.config
         bench = benchmark_of(docs, config=config, split=SPLIT, labels=labels)
@@ -61,6 +63,8 @@ def _table(results: list[Result]) -> list[str]:
 
 def results_markdown(baselines: list[Result], aids: list[Result]) -> str:
     """The card's results: the baselines' table with the commands that reproduce each, then the annotation aids."""
+    if not baselines:
+        return f"No results: the build holds no annotated `train` document to learn from or no `{SPLIT}` document."
     lines = _table(baselines)
     lines += ["", "Reproduce a row (the figures are exactly what these commands print):", "", "```bash"]
     lines += [command for result in baselines for command in result.commands]

@@ -8,9 +8,19 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 
-from tahqiq.errors import DataError, Refused, TahqiqError
+from tahqiq.errors import DataError, Refused, TahqiqError, UsageError
+
+
+def _interrupted_while_starting(signum, frame) -> None:
+    """Until main() runs, Ctrl-C ends the command with one line instead of an import traceback."""
+    sys.stderr.write("tahqiq: interrupted\n")
+    os._exit(130)
+
+
+signal.signal(signal.SIGINT, _interrupted_while_starting)
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 MAX_FILE_ENV = "TAHQIQ_MAX_FILE_MB"
@@ -36,15 +46,30 @@ def parser() -> argparse.ArgumentParser:
                     "schema/labels.yaml.",
         epilog="Exit codes: 0 ok, 1 invalid data, 2 usage or environment problem, 130 interrupted.")
     top.add_argument("--version", action="version", version=f"tahqiq {_version()}")
-    top.add_argument("--project", metavar="DIR",
-                     help="the project folder (default: $TAHQIQ_PROJECT, else found from the current folder up)")
-    top.add_argument("--max-file-mb", type=_positive, metavar="N", default=_default_max_file_mb(),
-                     help="the largest export file read, in MB (default: $TAHQIQ_MAX_FILE_MB or 1024)")
+    _global_options(top, default=None)
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.register(sub)
     studio.register(sub)
     baseline.register(sub)
     return top
+
+
+def _global_options(p: argparse.ArgumentParser, *, default) -> None:
+    """--project and --max-file-mb, accepted before the command and after it."""
+    p.add_argument("--project", metavar="DIR", default=default,
+                   help="the project folder (default: $TAHQIQ_PROJECT, else found from the current folder up)")
+    p.add_argument("--max-file-mb", type=_positive, metavar="N", default=default,
+                   help="the largest export file read, in MB (default: $TAHQIQ_MAX_FILE_MB or 1024)")
+
+
+def _everywhere(p: argparse.ArgumentParser) -> None:
+    """Give every (sub)command the global options; there they only override what was given before the command."""
+    for action in p._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                if not any(a.dest == "project" for a in child._actions):
+                    _global_options(child, default=argparse.SUPPRESS)
+                _everywhere(child)
 
 
 def _positive(value: str) -> int:
@@ -58,8 +83,6 @@ def _positive(value: str) -> int:
 
 
 def _default_max_file_mb() -> int:
-    from tahqiq.errors import UsageError
-
     raw = os.environ.get(MAX_FILE_ENV)
     try:
         return _positive(raw) if raw else 1024
@@ -67,13 +90,21 @@ def _default_max_file_mb() -> int:
         raise UsageError(f"${MAX_FILE_ENV}={raw!r} is not a positive whole number") from None
 
 
+def _max_file_mb(args: argparse.Namespace) -> int:
+    return args.max_file_mb if args.max_file_mb is not None else _default_max_file_mb()
+
+
 def exit_code(err: TahqiqError) -> int:
     return EXIT_INVALID if isinstance(err, DataError) else EXIT_USAGE
 
 
 def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
-        args = parser().parse_args(argv)
+        top = parser()
+        _everywhere(top)
+        args = top.parse_args(argv)
+        args.max_file_mb = _max_file_mb(args)
         from tahqiq.project import find_project
 
         return args.func(args, find_project(args.project))
@@ -84,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         print(str(refused))
         return EXIT_INVALID
     except TahqiqError as err:
-        print(f"tahqiq: {err}", file=sys.stderr)
+        print(f"tahqiq: [{err.code}] {err}", file=sys.stderr)
         return exit_code(err)
     except KeyboardInterrupt:
         print("tahqiq: interrupted", file=sys.stderr)

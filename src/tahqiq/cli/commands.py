@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tahqiq.cli import EXIT_INVALID, EXIT_OK
 from tahqiq.cli.output import TerminalProgress, render_json, render_text
-from tahqiq.errors import Refused, UsageError
+from tahqiq.errors import MissingPath, Refused, UsageError
 from tahqiq.project import Project
 
 
@@ -18,7 +18,7 @@ def _paths(values: list[str] | None, default: Path) -> list[Path]:
     paths = [Path(v) for v in values] if values else [default]
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
-        raise UsageError(f"no such file or folder: {', '.join(missing)}")
+        raise MissingPath(f"no such file or folder: {', '.join(missing)}")
     return paths
 
 
@@ -92,9 +92,13 @@ def cmd_agreement(args: argparse.Namespace, project: Project) -> int:
     from tahqiq.agreement import agreement_from_tasks, agreement_markdown, agreement_rows
     from tahqiq.validate import validate_paths
 
-    tasks = validate_paths(_paths(args.paths, project.annotations_dir), labels=project.labels,
-                           manifest=project.manifest, max_file_bytes=args.max_file_mb << 20).tasks
-    result = agreement_from_tasks(tasks, first=args.first, second=args.second, labels=project.labels)
+    if args.first == args.second:
+        raise UsageError(f"--first and --second are both {args.first}: name two different annotators")
+    validation = validate_paths(_paths(args.paths, project.annotations_dir), labels=project.labels,
+                                manifest=project.manifest, max_file_bytes=args.max_file_mb << 20)
+    if not validation.report.ok:
+        raise Refused(validation.report, "no agreement computed: the exports do not validate")
+    result = agreement_from_tasks(validation.tasks, first=args.first, second=args.second, labels=project.labels)
     if not result.documents:
         raise UsageError(f"no task has live annotations by both {args.first} and {args.second}; pass --first/"
                          "--second annotator ids")

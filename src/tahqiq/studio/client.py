@@ -12,8 +12,9 @@ import httpx
 from label_studio_sdk import LabelStudio
 from label_studio_sdk.core.api_error import ApiError
 
+from tahqiq.errors import StudioError
 from tahqiq.network import redact, timeout_seconds
-from tahqiq.studio.home import StudioError, StudioHome, load_credentials
+from tahqiq.studio.home import StudioHome, load_credentials
 from tahqiq.studio.server import running_session
 
 META_KEY = "tahqiq"  # task meta kept by push so pull can restore the ids and annotators of annotations/

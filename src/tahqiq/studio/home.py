@@ -12,15 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tahqiq.atomic import atomic_write_text
-from tahqiq.errors import EnvironmentProblem
+from tahqiq.errors import StudioError
 
 LABEL_STUDIO_VERSION = "1.23.2"
 DEFAULT_USERNAME = "annotator@tahqiq.local"
 TOKEN_ENV, PASSWORD_ENV = "TAHQIQ_STUDIO_TOKEN", "TAHQIQ_STUDIO_PASSWORD"
 
-
-class StudioError(EnvironmentProblem):
-    """An expected failure of a studio command, with a message that says what to do."""
 
 
 @dataclass(frozen=True)

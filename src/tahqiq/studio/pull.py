@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tahqiq.atomic import atomic_write_many, atomic_write_text
-from tahqiq.errors import DataError, Refused
+from tahqiq.errors import Refused, StudioError, UnsyncedAnnotations
 from tahqiq.issues import Report
 from tahqiq.model import parse_annotation
 from tahqiq.project import Project
 from tahqiq.store import canonical_task, dumps_tasks, task_file
 from tahqiq.studio.client import META_KEY, api_call, connect, require_project
-from tahqiq.studio.home import StudioError, StudioHome
+from tahqiq.studio.home import StudioHome
 from tahqiq.studio.push import refuse_repeated_documents, stored_tasks
 from tahqiq.validate import validate_paths
 
@@ -33,9 +33,6 @@ class PullRefused(Refused):
                                  f"export is kept at {export_file})")
         self.export_file = export_file
 
-
-class UnsyncedAnnotations(DataError):
-    """annotations/ holds annotations the server does not have; pulling would drop them."""
 
 
 @dataclass

@@ -15,7 +15,7 @@ from pathlib import Path
 from label_studio_sdk.types import RoleBasedTask
 
 from tahqiq.baselines import model_version, predict
-from tahqiq.errors import Refused
+from tahqiq.errors import Refused, StudioError
 from tahqiq.generate import labeling_config
 from tahqiq.issues import Location, Report, make_issue
 from tahqiq.labels import LabelSet
@@ -23,7 +23,7 @@ from tahqiq.manifest import Manifest, SeedDoc, sha256_text
 from tahqiq.progress import SILENT, Progress
 from tahqiq.project import Project
 from tahqiq.studio.client import META_KEY, Connection, api_call, connect, ensure_project, prefill_from
-from tahqiq.studio.home import StudioError, StudioHome
+from tahqiq.studio.home import StudioHome
 from tahqiq.validate import validate_paths
 
 

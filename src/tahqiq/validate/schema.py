@@ -176,6 +176,15 @@ def _float(raw: str) -> float:
     return value
 
 
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict:
+    """An object whose keys are all different (Python's parser would silently keep the last of two)."""
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        repeated = sorted({k for k, _ in pairs if sum(1 for j, _ in pairs if j == k) > 1})
+        raise _NotJSON(f"the key {repeated[0]!r} is written twice in one object")
+    return data
+
+
 def _int(raw: str) -> int:
     if len(raw.lstrip("-")) > _MAX_INT_DIGITS:
         raise _NotJSON(f"an integer of {len(raw.lstrip('-'))} digits is outside the range of a 64-bit float")
@@ -194,11 +203,12 @@ def load_json(path: Path, *, max_bytes: int = DEFAULT_MAX_FILE_MB << 20) -> tupl
         if size > max_bytes:
             return MISSING, [make_issue("file-too-large", f"{path} has {size:,} bytes, more than the limit of "
                                         f"{max_bytes:,}", file=name)]
-        text = path.read_bytes().decode("utf-8")
+        text = path.read_bytes().decode("utf-8-sig")  # a byte-order mark some editors add is not content
     except (OSError, UnicodeDecodeError) as err:
         return MISSING, [make_issue("file-unreadable", f"cannot read {path}: {err}", file=name)]
     try:
-        data = json.loads(text, parse_constant=_constant, parse_float=_float, parse_int=_int)
+        data = json.loads(text, parse_constant=_constant, parse_float=_float, parse_int=_int,
+                          object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as err:
         return MISSING, [make_issue("json-invalid", f"line {err.lineno}, column {err.colno}: {err.msg}", file=name)]
     except _NotJSON as err:
@@ -260,8 +270,10 @@ def schema_errors(data: Any, *, file: str, labels: LabelSet) -> tuple[set[int], 
         for index, task in enumerate(data):
             if not checks.task_screen.is_valid(task):
                 errors += [(index, e) for e in leaf_errors(checks.task_reference.iter_errors(task))]
-    else:
-        errors = [(None, e) for e in leaf_errors(checks.reference.iter_errors(data))]
+    else:  # not a list at all: one issue that says what the file holds
+        kind = {type(None): "null", dict: "an object", str: "a string", bool: "a boolean"}.get(type(data), "a number")
+        return set(), [make_issue("schema-violation", f"the file holds {kind}, not a list of Label Studio tasks",
+                                  file=file)]
     bad: set[int] = set()
     issues = []
     found = [([] if index is None else [index]) + list(e.absolute_path) for index, e in errors]
