@@ -11,7 +11,6 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from tahqiq.atomic import atomic_write_text
 from tahqiq.errors import StudioError
 
 LABEL_STUDIO_VERSION = "1.23.2"
@@ -150,7 +149,7 @@ def read_state(home: StudioHome) -> ServerState | None:
 
 
 def write_state(home: StudioHome, state: ServerState) -> None:
-    atomic_write_text(home.state_file, json.dumps({"pid": state.pid, "port": state.port}) + "\n")
+    write_private(home.state_file, json.dumps({"pid": state.pid, "port": state.port}) + "\n")
 
 
 def clear_state(home: StudioHome) -> None:
