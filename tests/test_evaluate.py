@@ -137,3 +137,14 @@ def test_label_studio_exports_with_predictions_are_converted(benches, tmp_path):
 def test_the_pre_annotators_are_scored_without_a_file(capsys):
     assert main(["evaluate", "--config", "numbers"]) == 0
     assert "numbers-rules" in capsys.readouterr().out
+
+
+def test_a_plain_export_with_prediction_ids_says_what_to_do(tmp_path):
+    tasks = [t for p in sorted(PROJECT.annotations_dir.glob("*.json")) for t in json.loads(p.read_text("utf-8"))]
+    for task in tasks:
+        task["predictions"] = [7]  # what Label Studio's plain JSON export holds
+    path = tmp_path / "plain.json"
+    path.write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(Refused) as refused:
+        evaluate(PROJECT, config="entities", predictions=path)
+    assert all("ids only" in i.message for i in refused.value.report.errors)

@@ -150,6 +150,14 @@ def file_predictions(paths: list[Path], *, labels: LabelSet) -> dict[str, dict[s
         report.extend(issues)
         if data is MISSING:
             continue
+        ids_only = [i for i, t in enumerate(data if isinstance(data, list) else [])
+                    if isinstance(t, dict) and any(not isinstance(p, dict) for p in t.get("predictions") or [])]
+        if ids_only:  # Label Studio's plain JSON export names predictions by id only
+            report.extend([make_issue("schema-violation", "the predictions are ids only (a plain JSON export, as "
+                                      "`studio pull` keeps): export a snapshot with full predictions, or write the "
+                                      "prediction format of docs/predictions.md", file=str(path),
+                                      pointer=pointer(i, "predictions", 0)) for i in ids_only])
+            continue
         checked = [_as_annotated(t, i) for i, t in enumerate(data)] if isinstance(data, list) else data
         bad, issues = schema_errors(checked, file=str(path), labels=labels)
         report.extend(map(_in_predictions, issues))
