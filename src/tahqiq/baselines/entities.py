@@ -110,10 +110,16 @@ def product_names(text: str) -> list[Suggestion]:
     return [Suggestion(ENTITY, "PRODUCT", m.start("core"), m.end()) for m in _PRODUCT_NUMBER.finditer(text)]
 
 
+def cue_entities(text: str, *, zones: dict[int, str]) -> list[Suggestion]:
+    """What the shape of the text gives without any list of names: Latin-script names, nationality adjectives,
+    dates and times; of overlapping candidates the longest wins."""
+    found = latin_names(text, zones) + date_time_spans(text) + _found(_NISBA, text, "NORP")
+    return without_overlaps(found)
+
+
 def suggest_entities(text: str, *, zones: dict[int, str]) -> list[Suggestion]:
-    """Entity suggestions (see module docstring); of overlapping candidates the longest wins."""
-    found = latin_names(text, zones) + product_names(text) + date_time_spans(text)
-    found += _found(_NISBA, text, "NORP")
+    """Entity suggestions (see module docstring): the cues plus the gazetteer; the longest of overlaps wins."""
+    found = cue_entities(text, zones=zones) + product_names(text)
     for label, pattern in _GAZETTEER_PATTERNS.items():
         found += _found(pattern, text, label)
     return without_overlaps(found)

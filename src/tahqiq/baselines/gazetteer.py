@@ -1,5 +1,6 @@
-"""Entity baseline (a): a gazetteer learned from the train rows' entity mentions, then the rule cues of the entity
-pre-annotator (Latin-script names, nationality adjectives, dates and times) for what the gazetteer never saw.
+"""Entity baseline (a): a gazetteer learned from the train rows' entity mentions, then the shape cues of the entity
+pre-annotator (Latin-script names, nationality adjectives, dates and times; not its hand-written list of names) for
+what the gazetteer never saw.
 
 Each mention text of the train rows takes its most frequent label. A match is a whole word or phrase, the longest
 first; a proclitic (و ف ب ل ك) glued before it stays outside the span, as the guidelines ask."""
@@ -11,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from tahqiq.baselines.base import ARABIC_LETTER, Suggestion, without_overlaps
-from tahqiq.baselines.entities import suggest_entities
+from tahqiq.baselines.entities import cue_entities
 from tahqiq.labels import ENTITY
 from tahqiq.text import PROCLITIC_PREFIX
 
@@ -33,7 +34,7 @@ class Gazetteer:
         """Learned names first (longest, then earliest, of overlapping matches); rule cues fill the gaps."""
         learned = without_overlaps([Suggestion(ENTITY, label, *match.span("core"))
                                     for pattern, label in self.patterns for match in pattern.finditer(text)])
-        rules = [s for s in suggest_entities(text, zones={0: zone})
+        rules = [s for s in cue_entities(text, zones={0: zone})
                  if all(s.end <= k.start or k.end <= s.start for k in learned)]
         found = sorted(learned + rules, key=lambda s: s.start)
         return {"entities": [{"start": s.start, "end": s.end, "text": text[s.start:s.end], "label": s.label}
