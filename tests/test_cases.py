@@ -81,3 +81,15 @@ def test_near_miss_is_clean(case, fixture_manifest, case_exports):
     order…) must raise no issue at all."""
     report = validate_paths([case_exports[case.name]], labels=LABELS, manifest=fixture_manifest).report
     assert report.issues == [] and report.skipped == []
+
+
+def test_every_number_inside_a_longer_one_is_an_overlap():
+    """Not only neighbours: [1, 2) and [3, 5) both lie inside [0, 10)."""
+    from tahqiq.model import Region, Span
+    from tahqiq.validate.meaning import check_overlaps
+    from tahqiq.validate.structure import Where
+
+    regions = [Region(rid, "number", "NUM", Span(s, e), "x", f"/{rid}") for rid, s, e in
+               (("a", 0, 10), ("b", 1, 2), ("c", 3, 5), ("d", 10, 12))]
+    found = [(i.code, i.region_id) for i in check_overlaps(regions, Where("f", 1, 1))]
+    assert found == [("number-overlap", "b"), ("number-overlap", "c")]

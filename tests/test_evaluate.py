@@ -90,6 +90,7 @@ def test_one_mistake_of_each_kind_lowers_exactly_its_metrics(benches):
 def test_a_system_that_predicts_nothing_scores_zero(benches, tmp_path):
     path = write_lines(tmp_path / "empty.jsonl", [{"id": benches["claims"].rows[0]["id"], "claims": []}])
     (result,) = evaluate(PROJECT, config="claims", predictions=path).values()
+    assert result.headline
     assert {name: m.value for name, m in result.headline.items()} == dict.fromkeys(result.headline, 0.0)
 
 

@@ -119,8 +119,9 @@ def test_the_library_knows_no_terminal():
             where = f"{path.relative_to(SRC)}:{getattr(node, 'lineno', 0)}"
             if isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("print", "exit"):
                 found.append(f"{where} calls {node.func.id}")
-            if isinstance(node, ast.Attribute) and node.attr == "exit" and getattr(node.value, "id", "") == "sys":
-                found.append(f"{where} calls sys.exit")
+            if isinstance(node, ast.Attribute) and (node.attr, getattr(node.value, "id", "")) in (
+                    ("exit", "sys"), ("_exit", "os"), ("stdout", "sys"), ("stderr", "sys")):
+                found.append(f"{where} uses {node.value.id}.{node.attr}")
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 names = [a.name for a in node.names] + ([node.module] if isinstance(node, ast.ImportFrom) else [])
                 if any(n and (n.split(".")[0] in ("argparse", "tqdm") or n.startswith("tahqiq.cli")) for n in names):

@@ -92,25 +92,6 @@ def test_the_format_check_finds_problems(gold):
     assert len(format_problems(bad, row, "entities")) == 3
 
 
-@pytest.mark.parametrize("config, model", BASELINES)
-def test_training_sees_train_rows_only(config, model, gold, monkeypatch):
-    """The training function of each baseline is handed the train rows, all of them, and nothing else."""
-    seen: list[dict] = []
-    real_trainer = run.trainer
-
-    def recording_trainer(config: str, model: str | None = None):
-        train = real_trainer(config, model)
-
-        def record(rows: list[dict]):
-            seen.extend(rows)
-            return train(rows)
-        return record
-
-    monkeypatch.setattr(run, "trainer", recording_trainer)
-    run.predict_split(gold[config], config, "test", model=model)
-    assert seen == gold[config]["train"]
-
-
 def test_output_is_the_same_in_two_processes():
     """Two fresh processes with different hash seeds print the same predictions for every baseline."""
     code = ("import json; from tahqiq.baselines import run; from tahqiq.project import find_project; "

@@ -209,7 +209,7 @@ def render_card(*, labels: LabelSet, manifest: Manifest, features: dict[str, Fea
         "results": results,
         "misaligned": (f"{len(misaligned)} entity mention(s) have an edge inside a token and are left out of "
                        "`ner_tags` (they stay in `entities`): "
-                       + ", ".join(f"`{text}` ({doc[:3]} {rid})" for doc, rid, text in misaligned) + "."
+                       + ", ".join(f"`{text}` ({doc} {rid})" for doc, rid, text in misaligned) + "."
                        if misaligned else "Every entity mention aligns with token edges."),
     })
     return str(DatasetCard(f"---\n{data}\n---\n\n{prose}"))

@@ -14,6 +14,7 @@ class TahqiqError(Exception):
     """An expected failure with words for the user."""
 
     code = "error"
+    exit_status = 2  # usage and environment; data problems are 1
 
 
 class UsageError(TahqiqError):
@@ -71,6 +72,7 @@ class DataError(TahqiqError):
     """The data is not acceptable, for a reason that is not a list of validation issues."""
 
     code = "invalid-data"
+    exit_status = 1
 
 
 class LabelsInvalid(DataError):

@@ -108,11 +108,10 @@ def evaluate(project: Project, *, config: str, split: str = "test", predictions:
     bench = benchmark(project, config=config, split=split, annotations=annotations)
     if predictions is None:
         systems = pre_annotator_lines(bench, project)
-    elif predictions.read_bytes()[:4096].lstrip().startswith(b"["):
+    elif predictions.read_bytes()[:4096].removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"["):
         systems = export_lines(bench, predictions, labels)
     else:
-        systems = {predictions.name: read_predictions(predictions, config=config, rows=bench.by_id,
-                                                      labels=labels).lines}
+        systems = {predictions.name: read_predictions(predictions, config=config, rows=bench.by_id, labels=labels)}
     return {name: score(config, bench.rows, lines, labels=labels,
                         link_targets=bench.link_targets if config == labels.layers[CLAIM].config else None)
             for name, lines in sorted(systems.items())}

@@ -11,7 +11,7 @@ from xml.etree import ElementTree
 from xml.sax.saxutils import quoteattr
 
 from tahqiq.atomic import atomic_write_many
-from tahqiq.errors import DataError, ProjectFileInvalid, error_kinds
+from tahqiq.errors import ProjectFileInvalid, error_kinds
 from tahqiq.issues import CATALOGUE
 from tahqiq.labels import TEXT_NAME, LabelSet
 from tahqiq.project import Project
@@ -99,8 +99,7 @@ def checks_doc() -> str:
               "Failures that are not a validation report print `tahqiq: [code] message` on stderr. Exit 1 for data,",
               "2 for usage and environment.", "", "| code | exit | when |", "|---|---|---|"]
     for kind in error_kinds():
-        exit_code = 1 if issubclass(kind, DataError) else 2
-        lines.append(f"| `{kind.code}` | {exit_code} | {' '.join((kind.__doc__ or '').split())} |")
+        lines.append(f"| `{kind.code}` | {kind.exit_status} | {' '.join((kind.__doc__ or '').split())} |")
     return "\n".join(lines) + "\n"
 
 

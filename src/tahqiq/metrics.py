@@ -170,20 +170,22 @@ def _details(config: str, gold_rows: list[dict], lines: dict[str, dict], labels:
                 "misaligned_predictions": sum(n for _, n in pred_bio)}
     layer = labels.layers[NUMBER if config == labels.layers[NUMBER].config else CLAIM]
     pairs_by_attr: dict[str, list] = {name: [] for name in layer.attributes}
+    matched = 0
     for row, pred in preds:
         g, p = _spans(row[config], label="X"), _spans(pred, label="X")
         mode = "exact" if layer.name == NUMBER else "overlap"
         for gi, pi in match_spans(g, p, mode=mode, labelled=False):
+            matched += 1
             for name in layer.attributes:
                 pairs_by_attr[name].append((g[gi].item.get(name), p[pi].item.get(name)))
     if layer.name == NUMBER:
         return {"attribute_accuracy": {
             name: (sum(_same_value(a, b) if isinstance(a, float) or isinstance(b, float) else a == b
                        for a, b in pairs) / len(pairs) if pairs else None)
-            for name, pairs in pairs_by_attr.items()}, "matched_spans": len(pairs_by_attr["unit"])}
+            for name, pairs in pairs_by_attr.items()}, "matched_spans": matched}
     return {"attribute_macro_f1": {name: _macro_f1([(str(a), str(b)) for a, b in pairs], layer.attributes[name].choices)
                                    for name, pairs in pairs_by_attr.items()},
-            "matched_claims": len(next(iter(pairs_by_attr.values()), []))}
+            "matched_claims": matched}
 
 
 def score(config: str, gold_rows: list[dict], lines: dict[str, dict], *, labels: LabelSet,

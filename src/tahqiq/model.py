@@ -27,10 +27,6 @@ class Span:
     def overlaps(self, other: Span) -> bool:
         return self.start < other.end and other.start < self.end
 
-    def shared(self, other: Span) -> int:
-        """How many code points the two spans share."""
-        return max(0, min(self.end, other.end) - max(self.start, other.start))
-
 
 @dataclass
 class Region:

@@ -4,15 +4,14 @@ predictions, the rule-based pre-annotators) by cutting them into the dataset's s
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tahqiq.errors import Refused
 from tahqiq.issues import Location, Report, make_issue, pointer
-from tahqiq.labels import CLAIM, ENTITY, LabelSet
+from tahqiq.labels import CLAIM, LabelSet
 from tahqiq.model import Span
 from tahqiq.rows import row_id
 from tahqiq.text import Sentence
@@ -53,17 +52,6 @@ def line_schema(config: str, labels: LabelSet) -> dict:
     if name == CLAIM:
         line["has_claim"] = {"enum": ["yes", "no"]}
     return {"type": "object", "required": ["id", config], "additionalProperties": False, "properties": line}
-
-
-@dataclass
-class PredictionSet:
-    """A system's lines by row id (rows it left out predict nothing)."""
-
-    config: str
-    lines: dict[str, dict] = field(default_factory=dict)
-
-    def spans(self, row_id: str) -> list[dict]:
-        return (self.lines.get(row_id) or {}).get(self.config, [])
 
 
 def _issue(code: str, message: str, file: str, ptr: str, related=()):
@@ -116,28 +104,31 @@ def check_lines(raw_lines: list[tuple[int, Any]], *, config: str, rows: dict[str
     return report
 
 
-def read_predictions(path: Path, *, config: str, rows: dict[str, dict], labels: LabelSet) -> PredictionSet:
-    """A checked prediction file; raises Refused with the coded report when anything is wrong."""
+def read_predictions(path: Path, *, config: str, rows: dict[str, dict], labels: LabelSet) -> dict[str, dict]:
+    """The lines of a checked prediction file by row id; raises Refused with the coded report when anything is
+    wrong. Lines are parsed as strictly as exports (no NaN, no repeated keys)."""
+    from tahqiq.validate.schema import parse_json
+
     file = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as err:
         raise Refused(Report(issues=[_issue("file-unreadable", f"cannot read {path}: {err}", file, "")], files=1)
                       ) from None
     parsed, report = [], Report()
-    for index, raw in enumerate(text.splitlines()):
+    for index, raw in enumerate(text.split("\n")):  # only \n ends a line: texts may hold U+2028 and kin
         if not raw.strip():
             continue
-        try:
-            parsed.append((index, json.loads(raw)))
-        except json.JSONDecodeError as err:
-            report.extend([_issue("json-invalid", f"line {index + 1}, column {err.colno}: {err.msg}", file,
-                                  pointer(index))])
+        data, problem = parse_json(raw)
+        if problem is None:
+            parsed.append((index, data))
+        else:
+            report.extend([_issue("json-invalid", f"line {index + 1}: {problem}", file, pointer(index))])
     checked = check_lines(parsed, config=config, rows=rows, labels=labels, file=file)
     checked.extend(report.issues)
     if not checked.ok:
         raise Refused(checked, f"not evaluated: {path} has {len(checked.errors)} problem(s)")
-    return PredictionSet(config, {line["id"]: line for _, line in parsed})
+    return {line["id"]: line for _, line in parsed}
 
 
 @dataclass(frozen=True)
@@ -157,7 +148,7 @@ def lines_from_regions(doc_id: str, sentences: list[Sentence], regions: Iterable
     across sentences is dropped, as the dataset drops none), with its links to regions in the same sentence."""
     name = layer_of(config, labels)
     layer = labels.layers[name]
-    regions = list(regions)
+    regions, links = list(regions), list(links)
     by_id = {r.id: r for r in regions}
     lines = []
     for index, sentence in enumerate(sentences):
@@ -173,7 +164,7 @@ def lines_from_regions(doc_id: str, sentences: list[Sentence], regions: Iterable
                         "end": by_id[target].span.end - sentence.start}
                        for source, target, relation in links
                        if source == region.id and target in by_id and sentence.span.contains(by_id[target].span)]
-            if targets and name != ENTITY:
+            if targets and labels.relations_from(name):
                 item[LINK_FIELD] = targets
             spans.append(item)
         line: dict[str, Any] = {"id": row_id(doc_id, index), config: spans}

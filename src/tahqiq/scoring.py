@@ -62,12 +62,6 @@ def match_spans(gold: Sequence[SpanLike], pred: Sequence[SpanLike], *, mode: str
     return pairs
 
 
-def span_prf(gold: Sequence[SpanLike], pred: Sequence[SpanLike], *, mode: str = "exact",
-             labelled: bool = True) -> PRF:
-    tp = len(match_spans(gold, pred, mode=mode, labelled=labelled))
-    return PRF(tp=tp, fp=len(pred) - tp, fn=len(gold) - tp)
-
-
 def cohen_kappa(pairs: Sequence[tuple[str, str]]) -> float | None:
     """Cohen's κ of two raters over paired categorical values; None when undefined (no pairs, or chance = 1)."""
     if not pairs:

@@ -8,19 +8,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import sys
 
-from tahqiq.errors import DataError, Refused, TahqiqError, UsageError
-
-
-def _interrupted_while_starting(signum, frame) -> None:
-    """Until main() runs, Ctrl-C ends the command with one line instead of an import traceback."""
-    sys.stderr.write("tahqiq: interrupted\n")
-    os._exit(130)
-
-
-signal.signal(signal.SIGINT, _interrupted_while_starting)
+from tahqiq.errors import Refused, TahqiqError, UsageError
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 MAX_FILE_ENV = "TAHQIQ_MAX_FILE_MB"
@@ -94,12 +84,7 @@ def _max_file_mb(args: argparse.Namespace) -> int:
     return args.max_file_mb if args.max_file_mb is not None else _default_max_file_mb()
 
 
-def exit_code(err: TahqiqError) -> int:
-    return EXIT_INVALID if isinstance(err, DataError) else EXIT_USAGE
-
-
 def main(argv: list[str] | None = None) -> int:
-    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         top = parser()
         _everywhere(top)
@@ -116,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INVALID
     except TahqiqError as err:
         print(f"tahqiq: [{err.code}] {err}", file=sys.stderr)
-        return exit_code(err)
+        return err.exit_status
     except KeyboardInterrupt:
         print("tahqiq: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -82,10 +82,13 @@ def check_number(region: Region, where: Where) -> Iterator[Issue]:
 
 def check_overlaps(regions: list[Region], where: Where) -> Iterator[Issue]:
     numbers = sorted((r for r in regions if r.layer == NUMBER), key=lambda r: (r.start, r.end))
-    for before, after in zip(numbers, numbers[1:], strict=False):
-        if after.span.overlaps(before.span):
-            yield where.issue("number-overlap", f"{after.text!r} overlaps {before.text!r} (region {before.id})",
-                              after.pointer, after.id, (Location(where.file, before.pointer),))
+    furthest = None  # of the regions so far, the one that reaches furthest right
+    for region in numbers:
+        if furthest is not None and region.span.overlaps(furthest.span):
+            yield where.issue("number-overlap", f"{region.text!r} overlaps {furthest.text!r} (region "
+                              f"{furthest.id})", region.pointer, region.id, (Location(where.file, furthest.pointer),))
+        if furthest is None or region.end > furthest.end:
+            furthest = region
     products = [r for r in regions if r.layer == ENTITY and r.label == "PRODUCT"]
     for number in numbers:
         for product in products:

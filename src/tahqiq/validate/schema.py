@@ -207,19 +207,28 @@ def load_json(path: Path, *, max_bytes: int = DEFAULT_MAX_FILE_MB << 20) -> tupl
     except (OSError, UnicodeDecodeError) as err:
         return MISSING, [make_issue("file-unreadable", f"cannot read {path}: {err}", file=name)]
     try:
-        data = json.loads(text, parse_constant=_constant, parse_float=_float, parse_int=_int,
-                          object_pairs_hook=_unique_keys)
-    except json.JSONDecodeError as err:
-        return MISSING, [make_issue("json-invalid", f"line {err.lineno}, column {err.colno}: {err.msg}", file=name)]
-    except _NotJSON as err:
-        return MISSING, [make_issue("json-invalid", str(err), file=name)]
+        data, problem = parse_json(text)
     except RecursionError:
         return MISSING, [make_issue("json-too-deep", "the JSON is nested deeper than the parser allows (about 1,000 "
                                     "levels; a Label Studio export needs fewer than 10)", file=name)]
-    if "\\u" in text and _LONE_SURROGATE.search(text):
-        return MISSING, [make_issue("json-invalid", "a \\u escape names half of a surrogate pair (a lone surrogate), "
-                                    "which is no character", file=name)]
+    if problem is not None:
+        return MISSING, [make_issue("json-invalid", problem, file=name)]
     return data, []
+
+
+def parse_json(text: str) -> tuple[Any, str | None]:
+    """Strict JSON: (data, None), or (MISSING, what is wrong) for broken JSON, NaN or infinities, numbers beyond a
+    64-bit float, a key written twice in one object, or a lone surrogate. Nesting too deep raises RecursionError."""
+    try:
+        data = json.loads(text, parse_constant=_constant, parse_float=_float, parse_int=_int,
+                          object_pairs_hook=_unique_keys)
+    except json.JSONDecodeError as err:
+        return MISSING, f"line {err.lineno}, column {err.colno}: {err.msg}"
+    except _NotJSON as err:
+        return MISSING, str(err)
+    if "\\u" in text and _LONE_SURROGATE.search(text):
+        return MISSING, "a \\u escape names half of a surrogate pair (a lone surrogate), which is no character"
+    return data, None
 
 
 def error_code(error, path: list) -> str:
@@ -276,8 +285,9 @@ def schema_errors(data: Any, *, file: str, labels: LabelSet) -> tuple[set[int], 
                                   file=file)]
     bad: set[int] = set()
     issues = []
-    found = [([] if index is None else [index]) + list(e.absolute_path) for index, e in errors]
-    for path, (_, error) in sorted(zip(found, errors, strict=True), key=lambda pe: list(map(str, pe[0]))):
+    found = [[index, *e.absolute_path] for index, e in errors]
+    for path, (_, error) in sorted(zip(found, errors, strict=True), key=lambda pe: [(isinstance(p, str), p)
+                                                                                     for p in pe[0]]):
         if path and isinstance(path[0], int):
             bad.add(path[0])
         task_id, annotation_id, region_id = _ids(data, path)
