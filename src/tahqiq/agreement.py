@@ -81,7 +81,11 @@ def agreement_from_tasks(tasks: list[Task], *, first: Any, second: Any, labels: 
     return AgreementResult(first=first, second=second, documents=documents, layers=layers)
 
 
-def _fmt(x: float | None) -> str:
+NO_AGREEMENT = "No document has two independent annotations yet."
+
+
+def figure(x: float | None) -> str:
+    """An agreement figure as the card and croissant.json print it."""
     return "n/a" if x is None else f"{x:.3f}"
 
 
@@ -101,12 +105,12 @@ def agreement_markdown(result: AgreementResult) -> str:
     lines = ["| layer | regions (A / B) | span F1 exact | span F1 overlap |", "|---|---|---|---|"]
     for row in rows:
         lines.append(f"| {row['layer']} | {row['regions_first']} / {row['regions_second']} | "
-                     f"{_fmt(row['f1_exact'])} | {_fmt(row['f1_overlap'])} |")
+                     f"{figure(row['f1_exact'])} | {figure(row['f1_overlap'])} |")
     lines += ["", "| layer | attribute | matched pairs | Cohen's κ | exact match |", "|---|---|---|---|---|"]
     for row in rows:
         for attr, a in row["attributes"].items():
-            lines.append(f"| {row['layer']} | {attr} | {a['pairs']} | {_fmt(a['kappa'])} | "
-                         f"{_fmt(a['exact_match'])} |")
+            lines.append(f"| {row['layer']} | {attr} | {a['pairs']} | {figure(a['kappa'])} | "
+                         f"{figure(a['exact_match'])} |")
     header = (f"Agreement between annotators {result.first} (A) and {result.second} (B) on "
               f"{len(result.documents)} document(s): {', '.join(result.documents)}.")
     return header + "\n\n" + "\n".join(lines)

@@ -15,12 +15,17 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     atomic_write_many({path: data})
 
 
+def umask() -> int:
+    """The process's umask (reading it means setting it, so it is put back at once)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _staged(path: Path, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    mask = os.umask(0)
-    os.umask(mask)
-    os.fchmod(fd, 0o666 & ~mask)  # mkstemp makes it private; the file gets the mode any new file would
+    os.fchmod(fd, 0o666 & ~umask())  # mkstemp makes it private; the file gets the mode any new file would
     with os.fdopen(fd, "wb") as fh:
         fh.write(data)
         fh.flush()

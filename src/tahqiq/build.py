@@ -13,7 +13,7 @@ from datasets import Dataset, Features
 
 from tahqiq.agreement import AgreementResult, agreement_from_tasks
 from tahqiq.atomic import atomic_write_text
-from tahqiq.card import render_card
+from tahqiq.card import read_prose, render_card
 from tahqiq.conll import conll_text, nesting_depth
 from tahqiq.croissant import CROISSANT_FILE, croissant_jsonld, file_digests
 from tahqiq.errors import NothingToBuild, Refused
@@ -123,14 +123,15 @@ def build(*, project: Project, annotations: list[Path], out: Path, progress: Pro
         counts = {c: {s: len(rows[c][s]) for s in splits} for c in names}
         data_files = {c: {s: data_path(c, s) for s in splits} for c in names}
         agreement = pass_agreement(validation.tasks, manifest, labels)
+        prose = read_prose(project.card_prose_file)
         atomic_write_text(staging / "README.md", render_card(
             labels=labels, manifest=manifest, features=features, rows=rows, row_counts=counts, sizes=sizes,
             data_files=data_files, label_counts=label_counts(docs, labels), version=project.version,
-            prose_file=project.card_prose_file, agreement=agreement, tasks=validation.tasks, misaligned=misaligned,
-            results=results_markdown(*benchmark_results(project, docs, rows)),
+            prose=prose, prose_file=project.card_prose_file, agreement=agreement, tasks=validation.tasks,
+            misaligned=misaligned, results=results_markdown(*benchmark_results(project, docs, rows)),
         ))
         atomic_write_text(staging / CROISSANT_FILE, croissant_jsonld(
-            name="Tahqiq", version=project.version, prose=project.card_prose_file.read_text(encoding="utf-8"),
+            name="Tahqiq", version=project.version, prose=prose,
             manifest=manifest, features=features, data_files=data_files, row_counts=counts, tasks=validation.tasks,
             digests=file_digests(staging, [p for by_split in data_files.values() for p in by_split.values()]),
             agreement=agreement,

@@ -12,7 +12,7 @@ from datasets.info import DatasetInfo, DatasetInfosDict
 from datasets.utils.metadata import MetadataConfigs
 from huggingface_hub import DatasetCard, DatasetCardData
 
-from tahqiq.agreement import AgreementResult, agreement_markdown
+from tahqiq.agreement import NO_AGREEMENT, AgreementResult, agreement_markdown
 from tahqiq.errors import ProjectFileInvalid
 from tahqiq.features import DEFAULT_CONFIG
 from tahqiq.labels import LabelSet
@@ -184,20 +184,25 @@ def fill_markers(prose: str, sections: dict[str, str], *, source: Path) -> str:
     return prose
 
 
+def read_prose(prose_file: Path) -> str:
+    """dataset_card.md, the card's prose, which both the card and croissant.json draw on."""
+    try:
+        return prose_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise ProjectFileInvalid(f"cannot read the card prose {prose_file}: {err}") from None
+
+
 def render_card(*, labels: LabelSet, manifest: Manifest, features: dict[str, Features],
                 rows: dict[str, dict[str, list[dict]]], row_counts: dict[str, dict[str, int]],
                 sizes: dict[str, dict[str, int]], data_files: dict[str, dict[str, str]],
                 label_counts: dict[str, dict[str, Counter]], agreement: dict[str, AgreementResult], version: str,
-                tasks: list[Task], misaligned: list[tuple[str, str, str]], results: str, prose_file: Path) -> str:
+                tasks: list[Task], misaligned: list[tuple[str, str, str]], results: str, prose: str,
+                prose_file: Path) -> str:
     """The card; `agreement` maps a heading (which documents) to the agreement of the two passes on them."""
     data = card_data(features=features, row_counts=row_counts, sizes=sizes, data_files=data_files)
     agreement_text = "\n\n".join(f"**{heading}.** {agreement_markdown(result)}"
                                    for heading, result in agreement.items() if result.documents
-                                   ) or "No document has two independent annotations yet."
-    try:
-        prose = prose_file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise ProjectFileInvalid(f"cannot read the card prose {prose_file}: {err}") from None
+                                   ) or NO_AGREEMENT
     prose = fill_markers(prose, source=prose_file, sections={
         "version": version,
         "labels": label_tables(labels),

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from datasets import ClassLabel, Features, LargeList, List, Value
 
-from tahqiq.agreement import AgreementResult, agreement_rows
+from tahqiq.agreement import NO_AGREEMENT, AgreementResult, agreement_rows, figure
 from tahqiq.card import TAGS, annotation_passes
 from tahqiq.errors import ProjectFileInvalid
 from tahqiq.manifest import Manifest
@@ -266,10 +266,6 @@ def annotation_protocol(tasks: list[Task], passes: list[dict]) -> list[str]:
     return [lead, *(_pass_text(p) for p in passes)]
 
 
-def _figure(x: float | None) -> str:
-    return "n/a" if x is None else f"{x:.3f}"
-
-
 def annotation_analysis(agreement: dict[str, AgreementResult]) -> list[str]:
     """The agreement of the two passes, as computed by the build, one text per set of documents."""
     out = []
@@ -278,16 +274,16 @@ def annotation_analysis(agreement: dict[str, AgreementResult]) -> list[str]:
             continue
         parts = []
         for row in agreement_rows(result):
-            attributes = "; ".join(f"{attr} κ {_figure(a['kappa'])}, exact match {_figure(a['exact_match'])} "
+            attributes = "; ".join(f"{attr} κ {figure(a['kappa'])}, exact match {figure(a['exact_match'])} "
                                    f"over {a['pairs']} matched pairs" for attr, a in row["attributes"].items())
             parts.append(f"{row['layer']}: regions {row['regions_first']} (A) / {row['regions_second']} (B), span F1 "
-                         f"exact {_figure(row['f1_exact'])}, overlap {_figure(row['f1_overlap'])}"
+                         f"exact {figure(row['f1_exact'])}, overlap {figure(row['f1_overlap'])}"
                          + (f"; {attributes}" if attributes else ""))
         out.append(f"{_plain(heading)}: agreement between annotators {result.first} (A) and {result.second} (B), "
                    f"before adjudication, on {len(result.documents)} document(s) ({_documents(result.documents)}). "
                    + ". ".join(parts) + ".")
     if not out:
-        return ["No document has two independent annotations yet."]
+        return [NO_AGREEMENT]
     return out + ["Span F1 treats one pass as reference (it is symmetric); attribute agreement is over regions matched "
                   "by overlap; κ is Cohen's kappa, n/a when undefined. All annotators are of the kinds listed in "
                   "rai:annotatorDemographics, so these figures show how far the guidelines determine the labels for "

@@ -16,7 +16,7 @@ from tahqiq.issues import Issue, Location, Report, make_issue, pointer
 from tahqiq.labels import CLAIM, LabelSet
 from tahqiq.metrics import Scores, score
 from tahqiq.model import Annotation, parse_annotation, parse_task
-from tahqiq.predictions import DocRegion, lines_from_regions, read_predictions
+from tahqiq.predictions import lines_from_regions, read_predictions
 from tahqiq.project import Project
 from tahqiq.rows import sentence_rows
 from tahqiq.validate import validate_paths
@@ -74,9 +74,9 @@ def doc_lines(bench: Benchmark, regions_by_doc: dict[str, Annotation], labels: L
         annotation = regions_by_doc.get(doc.doc_id)
         if annotation is None:
             continue
-        regions = [DocRegion(r.id, r.layer, r.label, r.span, r.attrs) for r in annotation.regions.values()]
         links = [(link.source_id, link.target_id, link.label) for link in annotation.links]
-        for line in lines_from_regions(doc.doc_id, doc.sentences, regions, links, config=bench.config,
+        for line in lines_from_regions(doc.doc_id, doc.sentences, annotation.regions.values(), links,
+                                       config=bench.config,
                                        labels=labels):
             lines[line["id"]] = line
     return lines

@@ -75,14 +75,16 @@ def load_manifest(path: Path) -> Manifest:
 
 
 SPLITS = ("train", "test")  # a test document never moves to train
-_DOC_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
+# A doc id names files (seeds/<doc_id>.txt, annotations/<doc_id>.json): letters, digits, `_ . -`, no leading dot.
+DOC_ID_PATTERN, DOC_ID_MAX = r"[A-Za-z0-9_][A-Za-z0-9_.-]*", 128
 
 
 def _check_documents(path: Path, docs: list[SeedDoc]) -> None:
     """Each entry names a seed that exists, under a safe and unique doc id, in one of the splits."""
     seen = set()
     for doc in docs:
-        if not isinstance(doc.doc_id, str) or not _DOC_ID.fullmatch(doc.doc_id):
+        if not isinstance(doc.doc_id, str) or len(doc.doc_id) > DOC_ID_MAX \
+                or not re.fullmatch(DOC_ID_PATTERN, doc.doc_id):
             raise ManifestInvalid(f"{path}: doc_id {doc.doc_id!r} is not a safe file name (letters, digits, _ . -)")
         if doc.doc_id in seen:
             raise ManifestInvalid(f"{path}: doc_id {doc.doc_id} is listed twice")

@@ -169,6 +169,11 @@ class Task:
         return next((a for a in self.live if a.completed_by == annotator), None)
 
 
+def annotator_id(completed_by: Any) -> Any:
+    """Label Studio writes `completed_by` as a user id or as the user object; the id either way."""
+    return completed_by.get("id") if isinstance(completed_by, dict) else completed_by
+
+
 def parse_annotation(raw: dict, *, index: int, base: str) -> Annotation:
     """An annotation of a schema-valid task; `base` is the JSON pointer of the annotation."""
     spans, attributes, relations = [], [], []
@@ -184,9 +189,7 @@ def parse_annotation(raw: dict, *, index: int, base: str) -> Annotation:
             has_span = "start" in value and "end" in value
             attributes.append(AttributeItem(item["id"], item["from_name"], CONTROLS[item["type"]].read(value),
                                             Span(value["start"], value["end"]) if has_span else None, ptr))
-    completed_by = raw.get("completed_by")
-    return Annotation(index=index, id=raw["id"],
-                      completed_by=completed_by.get("id") if isinstance(completed_by, dict) else completed_by,
+    return Annotation(index=index, id=raw["id"], completed_by=annotator_id(raw.get("completed_by")),
                       ground_truth=bool(raw.get("ground_truth")), was_cancelled=bool(raw.get("was_cancelled")),
                       raw=raw, spans=spans, attributes=attributes, relations=relations)
 

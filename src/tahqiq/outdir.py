@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tahqiq.atomic import umask
 from tahqiq.errors import Busy, OutputRefused
 
 MARKER = ".tahqiq-build"  # written into every build; a folder without it is never replaced
@@ -77,7 +78,7 @@ def locked_staging(out: Path) -> Iterator[Path]:
         for stale in out.parent.glob(f".{out.name}.*.staging"):
             shutil.rmtree(stale, ignore_errors=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".staging", dir=out.parent))
-        staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; a build is as readable as any folder
+        staging.chmod(0o777 & ~umask())  # mkdtemp makes it private; a build is as readable as any folder
         try:
             (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
             yield staging
@@ -86,11 +87,6 @@ def locked_staging(out: Path) -> Iterator[Path]:
     finally:
         os.close(folder)
 
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def swap_in(staging: Path, out: Path) -> None:

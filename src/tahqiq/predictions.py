@@ -5,14 +5,13 @@ predictions, the rule-based pre-annotators) by cutting them into the dataset's s
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tahqiq.errors import Refused
 from tahqiq.issues import Location, Report, make_issue, pointer
 from tahqiq.labels import CLAIM, LabelSet
-from tahqiq.model import Span
+from tahqiq.model import Region
 from tahqiq.rows import row_id
 from tahqiq.text import Sentence
 
@@ -131,18 +130,7 @@ def read_predictions(path: Path, *, config: str, rows: dict[str, dict], labels: 
     return {line["id"]: line for _, line in parsed}
 
 
-@dataclass(frozen=True)
-class DocRegion:
-    """A region of a whole document, as Label Studio or a pre-annotator gives it."""
-
-    id: str
-    layer: str
-    label: str
-    span: Span
-    attrs: dict[str, Any]
-
-
-def lines_from_regions(doc_id: str, sentences: list[Sentence], regions: Iterable[DocRegion],
+def lines_from_regions(doc_id: str, sentences: list[Sentence], regions: Iterable[Region],
                        links: Iterable[tuple[str, str, str]], *, config: str, labels: LabelSet) -> list[dict]:
     """Prediction lines of one document: each region of the config's layer in the sentence that holds it (a region
     across sentences is dropped, as the dataset drops none), with its links to regions in the same sentence."""

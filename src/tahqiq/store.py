@@ -11,6 +11,7 @@ from pathlib import Path
 from tahqiq.atomic import atomic_write_text
 from tahqiq.errors import DataError
 from tahqiq.labels import CONTROLS
+from tahqiq.model import annotator_id
 
 TASK_KEYS = ("id", "data", "meta", "annotations")
 ANNOTATION_KEYS = ("id", "completed_by", "ground_truth", "was_cancelled", "result")
@@ -46,15 +47,11 @@ def _canonical_item(item: dict) -> dict:
     return kept
 
 
-def _completed_by(value):
-    return value.get("id") if isinstance(value, dict) else value
-
-
 def canonical_task(task: dict, *, attribute_order: list[str]) -> dict:
     annotations = []
     for annotation in sorted(task.get("annotations", []), key=lambda a: a["id"]):
         kept = {k: annotation[k] for k in ANNOTATION_KEYS if k in annotation}
-        kept["completed_by"] = _completed_by(annotation.get("completed_by"))
+        kept["completed_by"] = annotator_id(annotation.get("completed_by"))
         kept.setdefault("ground_truth", False)
         kept.setdefault("was_cancelled", False)
         kept["result"] = [_canonical_item(item) for item in _item_order(annotation["result"], attribute_order)]

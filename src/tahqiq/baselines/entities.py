@@ -48,23 +48,23 @@ def _alternation(words) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-def _word_pattern(core: str) -> re.Pattern:
+def word_pattern(core: str) -> re.Pattern:
     """A whole word (or phrase), optionally behind proclitics; group `core` is the span."""
     return re.compile(f"{_NOT_LETTER_BEFORE}{PROCLITIC_PREFIX}(?P<core>{core}){_NOT_LETTER_AFTER}")
 
 
-_GAZETTEER_PATTERNS = {label: _word_pattern(_alternation(names)) for label, names in GAZETTEER.items()}
-_NISBA = _word_pattern(f"(?:ال)?(?:{'|'.join(NISBA_STEMS)})(?:ية|يون|يين|يان|ي)")
+_GAZETTEER_PATTERNS = {label: word_pattern(_alternation(names)) for label, names in GAZETTEER.items()}
+_NISBA = word_pattern(f"(?:ال)?(?:{'|'.join(NISBA_STEMS)})(?:ية|يون|يين|يان|ي)")
 _PRODUCT_NUMBER = re.compile(f"(?P<core>{_alternation(GAZETTEER['PRODUCT'])}) {DIGIT}+(?:\\.{DIGIT}+)?"
                              f"{_NOT_LETTER_AFTER}")
 _LATIN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*"
                     r"(?: (?:[A-Z][A-Za-z0-9]*|[0-9]+[A-Za-z]+)(?:-[A-Za-z0-9]+)*)*")
 _DATE_PATTERNS = [
-    _word_pattern(f"(?:(?:{_alternation(WEEKDAYS)})، )?(?:{DIGIT}{{1,2}} )?(?:{_alternation(MONTHS)})"
+    word_pattern(f"(?:(?:{_alternation(WEEKDAYS)})، )?(?:{DIGIT}{{1,2}} )?(?:{_alternation(MONTHS)})"
                   f"(?: {DIGIT}{{4}}| الماضي| المقبل| المقبلة)?"),
-    _word_pattern(f"(?:عام|العام|سنة) {DIGIT}{{4}}"),
-    _word_pattern("(?:العام|الشهر|الأسبوع|الأعوام|السنوات|الأشهر) (?:الماضي|المقبل|الحالي|الماضية|المقبلة)"),
-    _word_pattern(f"يوم (?:{_alternation(WEEKDAYS)})"),
+    word_pattern(f"(?:عام|العام|سنة) {DIGIT}{{4}}"),
+    word_pattern("(?:العام|الشهر|الأسبوع|الأعوام|السنوات|الأشهر) (?:الماضي|المقبل|الحالي|الماضية|المقبلة)"),
+    word_pattern(f"يوم (?:{_alternation(WEEKDAYS)})"),
     # a bare year only after a time preposition, so that `2000 شريحة` stays a number
     re.compile(f"(?:{_alternation(YEAR_CUES)}) (?P<core>(?:199|20[0-3]){DIGIT})(?!{DIGIT})(?![A-Za-z-])"),
 ]

@@ -11,13 +11,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from tahqiq.baselines.base import ARABIC_LETTER, Suggestion, without_overlaps
-from tahqiq.baselines.entities import cue_entities
+from tahqiq.baselines.base import Suggestion, without_overlaps
+from tahqiq.baselines.entities import cue_entities, word_pattern
 from tahqiq.labels import ENTITY
-from tahqiq.text import PROCLITIC_PREFIX
-
-_BEFORE = f"(?<![{ARABIC_LETTER}A-Za-z0-9])"
-_AFTER = f"(?![{ARABIC_LETTER}A-Za-z0-9])"
 
 
 @dataclass(frozen=True)
@@ -27,8 +23,7 @@ class Gazetteer:
 
     @classmethod
     def of(cls, names: dict[str, str]) -> Gazetteer:
-        return cls(names, tuple((re.compile(f"{_BEFORE}{PROCLITIC_PREFIX}(?P<core>{re.escape(name)}){_AFTER}"), label)
-                                for name, label in sorted(names.items())))
+        return cls(names, tuple((word_pattern(re.escape(name)), label) for name, label in sorted(names.items())))
 
     def predict(self, text: str, zone: str) -> dict:
         """Learned names first (longest, then earliest, of overlapping matches); rule cues fill the gaps."""

@@ -27,8 +27,7 @@ class Predict(Protocol):
 
 def predict_numbers(text: str, zone: str) -> dict:
     """The rule-based number pre-annotator on one row (language knowledge, nothing learned)."""
-    keys = ("value", "value_max", "unit", "kind", "bound", "approximate")
-    return {"numbers": [{"start": s.start, "end": s.end, "text": text[s.start:s.end], **{k: s.attrs[k] for k in keys}}
+    return {"numbers": [{"start": s.start, "end": s.end, "text": text[s.start:s.end], **s.attrs}
                         for s in suggest_numbers(text, zones={0: zone})]}
 
 

@@ -18,9 +18,9 @@ from jsonschema import Draft202012Validator
 
 from tahqiq.issues import Issue, make_issue, pointer
 from tahqiq.labels import CONTROLS, TEXT_NAME, Attribute, LabelSet
+from tahqiq.manifest import DOC_ID_MAX, DOC_ID_PATTERN
 
-# A doc id names files (seeds/<doc_id>.txt, annotations/<doc_id>.json): letters, digits, `_ . -`, no leading dot.
-DOC_ID = {"type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]*$", "maxLength": 128}
+DOC_ID = {"type": "string", "pattern": f"^{DOC_ID_PATTERN}$", "maxLength": DOC_ID_MAX}
 MISSING = object()  # what load_json returns for a file it could not parse (a JSON `null` is None)
 
 
