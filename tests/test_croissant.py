@@ -15,7 +15,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from tahqiq.agreement import agreement_rows
-from tahqiq.build import data_path, pass_agreement
+from tahqiq.agreement import agreement_from_tasks
+from tahqiq.build import FIRST_PASS, SECOND_PASS, data_path
 from tahqiq.croissant import CROISSANT_FILE, card_bullets, card_section
 from tahqiq.errors import DataError
 from tahqiq.features import config_features, configs
@@ -143,7 +144,10 @@ def test_rai_fields_are_filled_from_the_exports_and_the_agreement(metadata):
         for given in task.raw["meta"]["passes"].values():
             assert all(str(given[k]) in protocol for k in ("annotator", "kind", "date", "saw", "made"))
     analysis = metadata["rai:dataAnnotationAnalysis"]
-    results = [r for r in pass_agreement(tasks, MANIFEST, LABELS).values() if r.documents]
+    split_of = {doc.doc_id: doc.split for doc in MANIFEST.documents}
+    chosen = {"all": tasks, **{s: [t for t in tasks if split_of[t.doc_id] == s] for s in MANIFEST.splits}}
+    results = [r for r in (agreement_from_tasks(c, first=FIRST_PASS, second=SECOND_PASS, labels=LABELS)
+                           for c in chosen.values()) if r.documents]
     assert len(analysis) == len(results) + 1
     for line, result in zip(analysis, results, strict=False):
         for row in agreement_rows(result):

@@ -7,6 +7,7 @@ exact-match rate for numeric values."""
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,24 +48,29 @@ def _same(a, b) -> bool:
     return a == b
 
 
-def agreement_from_tasks(tasks: list[Task], *, first: Any, second: Any, labels: LabelSet) -> AgreementResult:
-    """Agreement of annotator `first` (A) and `second` (B) over the tasks both annotated."""
-    layers = {name: LayerAgreement() for name in labels.layers}
-    pairs: dict[str, dict[str, list[tuple]]] = {name: {} for name in labels.layers}
-    documents = []
-    for task in tasks:
-        a, b = task.by_annotator(first), task.by_annotator(second)
+@dataclass
+class AgreementTally:
+    """What agreement needs of the tasks seen so far: per layer the region counts and matches, and per attribute
+    how often each pair of values was given. Tallies of different tasks add up, in any order."""
+
+    first: Any
+    second: Any
+    documents: list[str] = field(default_factory=list)
+    counts: Counter = field(default_factory=Counter)  # (layer, "first" | "second" | "exact" | "overlap") -> n
+    pairs: Counter = field(default_factory=Counter)  # (layer, attribute, first's value, second's value) -> n
+
+    def add_task(self, task: Task, labels: LabelSet) -> None:
+        a, b = task.by_annotator(self.first), task.by_annotator(self.second)
         if a is None or b is None:
-            continue
-        documents.append(task.doc_id or str(task.id))
-        for name, layer in layers.items():
+            return
+        self.documents.append(task.doc_id or str(task.id))
+        for name in labels.layers:
             ra: list[Region] = [r for r in a.regions.values() if r.layer == name]
             rb: list[Region] = [r for r in b.regions.values() if r.layer == name]
-            layer.first += len(ra)
-            layer.second += len(rb)
+            self.counts[name, "first"] += len(ra)
+            self.counts[name, "second"] += len(rb)
             for mode in ("exact", "overlap"):
-                tp = len(match_spans(ra, rb, mode=mode, labelled=True))
-                setattr(layer, mode, getattr(layer, mode) + PRF(tp, len(rb) - tp, len(ra) - tp))
+                self.counts[name, mode] += len(match_spans(ra, rb, mode=mode, labelled=True))
             attr_names = ["label"] if name == ENTITY else list(labels.layers[name].attributes)
             for gi, pi in match_spans(ra, rb, mode="overlap", labelled=False):
                 for attr in attr_names:
@@ -72,13 +78,40 @@ def agreement_from_tasks(tasks: list[Task], *, first: Any, second: Any, labels: 
                     vb = rb[pi].label if attr == "label" else rb[pi].attrs.get(attr)
                     if va is None and vb is None and attr in NUMERIC:
                         continue  # both left it empty (no range, or a vague quantity): nothing to compare
-                    pairs[name].setdefault(attr, []).append((va, vb))
-    for name, by_attr in pairs.items():
-        for attr, values in by_attr.items():
-            exact = sum(_same(x, y) for x, y in values) / len(values)
-            kappa = None if attr in NUMERIC else cohen_kappa([(str(x), str(y)) for x, y in values])
-            layers[name].attributes[attr] = AttributeAgreement(pairs=len(values), kappa=kappa, exact=exact)
-    return AgreementResult(first=first, second=second, documents=documents, layers=layers)
+                    self.pairs[name, attr, va, vb] += 1
+
+    def add(self, other: AgreementTally) -> None:
+        self.documents += other.documents
+        self.counts.update(other.counts)
+        self.pairs.update(other.pairs)
+
+    def result(self, labels: LabelSet) -> AgreementResult:
+        layers = {}
+        for name in labels.layers:
+            first, second = self.counts[name, "first"], self.counts[name, "second"]
+            layer = LayerAgreement(first=first, second=second)
+            for mode in ("exact", "overlap"):
+                tp = self.counts[name, mode]
+                setattr(layer, mode, PRF(tp, second - tp, first - tp))
+            layers[name] = layer
+        values: dict[tuple[str, str], list[tuple[Any, Any, int]]] = {}
+        for (name, attr, va, vb), n in self.pairs.items():
+            values.setdefault((name, attr), []).append((va, vb, n))
+        for (name, attr), found in values.items():
+            total = sum(n for _, _, n in found)
+            exact = sum(n for x, y, n in found if _same(x, y)) / total
+            kappa = None if attr in NUMERIC else cohen_kappa([(str(x), str(y)) for x, y, n in found
+                                                              for _ in range(n)])
+            layers[name].attributes[attr] = AttributeAgreement(pairs=total, kappa=kappa, exact=exact)
+        return AgreementResult(first=self.first, second=self.second, documents=self.documents, layers=layers)
+
+
+def agreement_from_tasks(tasks: list[Task], *, first: Any, second: Any, labels: LabelSet) -> AgreementResult:
+    """Agreement of annotator `first` (A) and `second` (B) over the tasks both annotated."""
+    tally = AgreementTally(first, second)
+    for task in tasks:
+        tally.add_task(task, labels)
+    return tally.result(labels)
 
 
 NO_AGREEMENT = "No document has two independent annotations yet."

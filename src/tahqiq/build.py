@@ -1,23 +1,24 @@
 """Build the Hub-ready dataset repo: validate, refuse on errors, write Parquet per config and split plus the card,
-all into a staging folder that replaces the output folder in one rename."""
+all into a staging folder that replaces the output folder in one rename.
+
+The tasks stream through: each is checked and cut into rows where it is read (`make`, in the validation's worker),
+rows go to Parquet in fixed row groups, and what the card counts is added up on the way."""
 
 from __future__ import annotations
 
 import shutil
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
-import datasets
-from datasets import Dataset, Features
-
-from tahqiq.agreement import AgreementResult, agreement_from_tasks
+from tahqiq.agreement import AgreementResult, AgreementTally
 from tahqiq.atomic import atomic_write_text
-from tahqiq.card import read_prose, render_card
-from tahqiq.conll import conll_text, nesting_depth
+from tahqiq.card import PassLedger, is_example, pass_keys, read_prose, render_card
+from tahqiq.conll import own_block
 from tahqiq.croissant import CROISSANT_FILE, croissant_jsonld, file_digests
 from tahqiq.errors import NothingToBuild, Refused
-from tahqiq.features import DOCUMENTS, config_features, configs
+from tahqiq.features import DOCUMENTS, config_features, configs, row_encoder
 from tahqiq.generate import export_schema_text, labeling_config
 from tahqiq.gold import GoldDocument, gold_documents
 from tahqiq.issues import Report
@@ -29,8 +30,9 @@ from tahqiq.progress import SILENT, Progress
 from tahqiq.project import HUB_ANNOTATIONS_FOLDER, Project
 from tahqiq.results import benchmark_results, results_markdown
 from tahqiq.rows import document_row, misaligned_entities, sentence_rows
-from tahqiq.store import write_task
-from tahqiq.validate import validate_paths
+from tahqiq.sinks import ConllSink, ParquetSink
+from tahqiq.store import canonical_task, dumps_tasks
+from tahqiq.validate import Run, validate_paths
 from tahqiq.validate.schema import DEFAULT_MAX_FILE_MB
 
 FIRST_PASS, SECOND_PASS = 1, 2  # completed_by ids of the two independent annotation passes
@@ -63,102 +65,181 @@ def config_rows(docs: list[GoldDocument], splits: list[str], labels: LabelSet) -
     return rows
 
 
-def label_counts(docs: list[GoldDocument], labels: LabelSet) -> dict[str, dict[str, Counter]]:
-    """layer -> split -> Counter of what the layer is counted by (`count_by` in labels.yaml)."""
-    counts: dict[str, dict[str, Counter]] = {}
-    for doc in docs:
-        for region in doc.annotation.regions.values():
-            count_by = labels.layers[region.layer].count_by
-            key = region.label if count_by == "label" else region.attrs.get(count_by)
-            counts.setdefault(region.layer, {}).setdefault(doc.split, Counter())[key] += 1
-    return counts
+@dataclass
+class Made:
+    """What the build makes of one sound task (in a worker): always its passes and agreement; for a gold document
+    of the manifest also its rows (encoded for Arrow), label counts, CoNLL blocks and an example row per config."""
+
+    doc_id: str
+    passes: list[tuple]
+    agreement: AgreementTally
+    split: str | None = None  # None: not a gold document of the manifest, nothing of it is built
+    rows: dict[str, list[dict]] = field(default_factory=dict)
+    examples: dict[str, dict] = field(default_factory=dict)
+    counts: dict[str, Counter] = field(default_factory=dict)
+    conll: list[tuple[str, int]] = field(default_factory=list)  # (block, tag columns it needs)
+    misaligned: list[tuple[str, str, str]] = field(default_factory=list)
 
 
-def pass_agreement(tasks: list[Task], manifest: Manifest, labels: LabelSet) -> dict[str, AgreementResult]:
-    """Agreement of the two passes on every document, and on each split's documents alone."""
-    def agreement(chosen: list[Task]) -> AgreementResult:
-        return agreement_from_tasks(chosen, first=FIRST_PASS, second=SECOND_PASS, labels=labels)
+def make(task: Task, *, labels: LabelSet, manifest: Manifest, annotations_dir: Path) -> Made:
+    """The build's part of one task; the task's Label Studio export goes to `annotations_dir` (in the staging
+    folder, so the whole build still lands at once)."""
+    agreement = AgreementTally(FIRST_PASS, SECOND_PASS)
+    agreement.add_task(task, labels)
+    made = Made(task.doc_id or str(task.id), pass_keys(task), agreement)
+    docs = gold_documents([task], manifest=manifest)
+    if not docs:
+        return made
+    doc = docs[0]
+    (annotations_dir / f"{doc.doc_id}.json").write_text(
+        dumps_tasks([canonical_task(task.raw, attribute_order=list(labels.attributes))]), encoding="utf-8")
+    made.split = doc.split
+    by_config = {DOCUMENTS: [document_row(doc, labels)], **sentence_rows(doc, labels)}
+    encoders = _encoders(labels)
+    for config, rows in by_config.items():
+        made.rows[config] = [encoders[config](row) for row in rows]
+        example = next((row for row in rows if is_example(row)), None)
+        if example is not None:
+            made.examples[config] = example
+    for region in doc.annotation.regions.values():
+        count_by = labels.layers[region.layer].count_by
+        key = region.label if count_by == "label" else region.attrs.get(count_by)
+        made.counts.setdefault(region.layer, Counter())[key] += 1
+    made.conll = [own_block(row) for row in by_config[labels.layers[ENTITY].config]]
+    made.misaligned = [(doc.doc_id, r.id, r.text) for r in misaligned_entities(doc)]
+    return made
 
-    split_of = {doc.doc_id: doc.split for doc in manifest.documents}
-    out = {"All documents": agreement(tasks)}
-    for split in manifest.splits:
-        out[f"`{split}` documents only"] = agreement([t for t in tasks if split_of.get(t.doc_id or "") == split])
-    return out
+
+_ENCODERS: dict[int, dict] = {}
+
+
+def _encoders(labels: LabelSet) -> dict:
+    if id(labels) not in _ENCODERS:
+        _ENCODERS[id(labels)] = {c: row_encoder(f) for c, f in config_features(labels).items()}
+    return _ENCODERS[id(labels)]
+
+
+@dataclass
+class Collected:
+    """What the card and the summary need, gathered from every task in order."""
+
+    splits: list[str]
+    documents: dict[str, list[str]] = field(default_factory=dict)
+    ledger: PassLedger = field(default_factory=PassLedger)
+    agreement: dict[str, AgreementTally] = field(default_factory=dict)  # split -> tally of its documents
+    examples: dict[str, dict[str, dict]] = field(default_factory=dict)  # config -> split -> first example
+    counts: dict[str, dict[str, Counter]] = field(default_factory=dict)  # layer -> split -> counts
+    misaligned: list[tuple[str, str, str]] = field(default_factory=list)
+    depth: int = 1
+
+    def add(self, made: Made, split_of: dict[str, str]) -> None:
+        self.ledger.add(made.passes, made.doc_id)
+        split = split_of.get(made.doc_id)
+        self.agreement.setdefault(split or "", AgreementTally(FIRST_PASS, SECOND_PASS)).add(made.agreement)
+        if made.split is None:
+            return
+        self.documents.setdefault(made.split, []).append(made.doc_id)
+        for config, row in made.examples.items():
+            self.examples.setdefault(config, {}).setdefault(made.split, row)
+        for layer, counter in made.counts.items():
+            self.counts.setdefault(layer, {}).setdefault(made.split, Counter()).update(counter)
+        self.misaligned += made.misaligned
+        self.depth = max([self.depth, *(depth for _, depth in made.conll)])
+
+    def pass_agreement(self, labels: LabelSet) -> dict[str, AgreementResult]:
+        """Agreement of the two passes on every document, and on each split's documents alone."""
+        every = AgreementTally(FIRST_PASS, SECOND_PASS)
+        for tally in self.agreement.values():
+            every.add(tally)
+        out = {"All documents": every.result(labels)}
+        for split in self.splits:
+            out[f"`{split}` documents only"] = self.agreement.get(split, AgreementTally(FIRST_PASS, SECOND_PASS)
+                                                                  ).result(labels)
+        return out
+
+    def example_per_config(self) -> dict[str, dict]:
+        """The first example of the first split that has one, per config."""
+        return {config: next(by_split[s] for s in self.splits if s in by_split)
+                for config, by_split in self.examples.items()}
 
 
 def build(*, project: Project, annotations: list[Path], out: Path, progress: Progress = SILENT,
-          max_file_bytes: int = DEFAULT_MAX_FILE_MB << 20) -> BuildSummary:
+          max_file_bytes: int = DEFAULT_MAX_FILE_MB << 20, workers: int | None = None, results: bool = True,
+          stream: bool = True) -> BuildSummary:
     """Validate `annotations` and write the dataset repo to `out`; raises Refused (writing nothing) on errors.
-    Only documents of the manifest are built and carried; `out` is guarded as tahqiq.outdir says."""
+    Only documents of the manifest are built and carried, in the order of the exports; `out` is guarded as
+    tahqiq.outdir says. The tasks stream through (`workers` processes check and cut them); `results` trains and
+    scores the baselines for the card, which holds every gold row in memory."""
     check_out(out, inputs=[*annotations, project.seeds_dir, project.schema_dir], project_root=project.root)
     with locked_staging(out) as staging:  # the lock first: a swap a kill cut short is repaired before anything
         labels, manifest = project.labels, project.manifest
-        validation = validate_paths(annotations, labels=labels, manifest=manifest, max_file_bytes=max_file_bytes)
-        if not validation.report.ok:
-            raise Refused(validation.report)
-        docs = gold_documents(validation.tasks, manifest=manifest)
-        if not docs:
+        splits, names, features = manifest.splits, configs(labels), config_features(labels)
+        (staging / HUB_ANNOTATIONS_FOLDER).mkdir()
+        then = partial(make, labels=labels, manifest=manifest, annotations_dir=staging / HUB_ANNOTATIONS_FOLDER)
+        run = Run(annotations, labels=labels, manifest=manifest, max_file_bytes=max_file_bytes, workers=workers,
+                  then=then, stream=stream, progress=progress)
+        parquet = {c: {s: ParquetSink(staging / data_path(c, s), features[c]) for s in splits} for c in names}
+        conll = {s: ConllSink(staging / conll_path(s)) for s in splits}
+        collected = Collected(splits)
+        split_of = {doc.doc_id: doc.split for doc in manifest.documents}
+        for checked in run:
+            made = checked.product
+            if made is None:
+                continue
+            collected.add(made, split_of)
+            if made.split is not None:
+                for config, rows in made.rows.items():
+                    parquet[config][made.split].add(rows)
+                for block, depth in made.conll:
+                    conll[made.split].add(block, depth)
+        if not run.report.ok:
+            raise Refused(run.report)
+        if not collected.documents:
             raise NothingToBuild("no task holds a gold annotation of a document of the manifest (tasks without "
                                  "annotations, all cancelled, or doc ids the manifest does not list): nothing was "
                                  "built; run `tahqiq validate` to see the warnings")
-        misaligned = [(doc.doc_id, r.id, r.text) for doc in docs for r in misaligned_entities(doc)]
-        splits = manifest.splits
-        features = config_features(labels)
-        rows = config_rows(docs, splits, labels)
-        names = configs(labels)
-        steps = [(c, s) for c in names for s in splits]
-        sizes: dict[str, dict[str, int]] = {c: {} for c in names}
-        for config, split in progress.track(steps, desc="writing parquet", unit="file"):
-            sizes[config][split] = write_parquet(rows[config][split], features[config],
-                                                 staging / data_path(config, split))
+        for by_split in parquet.values():
+            for sink in by_split.values():
+                sink.close()
+        for sink in conll.values():
+            sink.close(collected.depth)
         schema = staging / "schema"
         schema.mkdir()
         shutil.copyfile(project.labels_file, schema / project.labels_file.name)
         (schema / project.export_schema_file.name).write_text(export_schema_text(labels), encoding="utf-8")
         (schema / project.labeling_config_file.name).write_text(labeling_config(labels), encoding="utf-8")
-        attribute_order = list(labels.attributes)
-        for task in validation.tasks:  # the Label Studio tasks themselves, so the repo can be reopened
-            if task.doc_id in manifest.by_id:
-                write_task(staging / HUB_ANNOTATIONS_FOLDER, task.raw, attribute_order=attribute_order)
-        counts = {c: {s: len(rows[c][s]) for s in splits} for c in names}
+        counts = {c: {s: parquet[c][s].rows for s in splits} for c in names}
+        sizes = {c: {s: parquet[c][s].nbytes for s in splits} for c in names}
         data_files = {c: {s: data_path(c, s) for s in splits} for c in names}
-        agreement = pass_agreement(validation.tasks, manifest, labels)
+        agreement = collected.pass_agreement(labels)
         prose = read_prose(project.card_prose_file)
         atomic_write_text(staging / "README.md", render_card(
-            labels=labels, manifest=manifest, features=features, rows=rows, row_counts=counts, sizes=sizes,
-            data_files=data_files, label_counts=label_counts(docs, labels), version=project.version,
-            prose=prose, prose_file=project.card_prose_file, agreement=agreement, tasks=validation.tasks,
-            misaligned=misaligned, results=results_markdown(*benchmark_results(project, docs, rows)),
+            labels=labels, manifest=manifest, features=features, examples=collected.example_per_config(),
+            row_counts=counts, sizes=sizes, data_files=data_files, label_counts=collected.counts,
+            version=project.version, prose=prose, prose_file=project.card_prose_file, agreement=agreement,
+            passes=collected.ledger.records(), misaligned=collected.misaligned,
+            results=_results(project, annotations, max_file_bytes) if results else NO_RESULTS,
         ))
         atomic_write_text(staging / CROISSANT_FILE, croissant_jsonld(
             name="Tahqiq", version=project.version, prose=prose,
-            manifest=manifest, features=features, data_files=data_files, row_counts=counts, tasks=validation.tasks,
+            manifest=manifest, features=features, data_files=data_files, row_counts=counts, ledger=collected.ledger,
             digests=file_digests(staging, [p for by_split in data_files.values() for p in by_split.values()]),
             agreement=agreement,
         ))
-        ner = rows[labels.layers[ENTITY].config]
-        depth = nesting_depth([row for split_rows in ner.values() for row in split_rows])
-        for split in splits:
-            atomic_write_text(staging / conll_path(split), conll_text(ner[split], depth))
         shutil.copyfile(project.data_license_file, staging / "LICENSE")
         swap_in(staging, out)
-    documents = {s: [d.doc_id for d in docs if d.split == s] for s in splits}
-    return BuildSummary(out=out, documents=documents, rows=counts, report=validation.report, misaligned=misaligned,
+    return BuildSummary(out=out, documents={s: collected.documents.get(s, []) for s in splits}, rows=counts,
+                        report=run.report, misaligned=collected.misaligned,
                         files=sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file() and p.name != MARKER))
 
 
-def write_parquet(rows: list[dict], features: Features, path: Path) -> int:
-    """Write one Parquet file with the HF features in its schema metadata; returns the Arrow size in bytes."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if rows:  # columns in the order of the features, which the card's YAML declares
-        dataset = Dataset.from_list([{name: row[name] for name in features} for row in rows], features=features)
-    else:  # a split whose documents are not annotated yet
-        dataset = Dataset.from_dict({name: [] for name in features}, features=features)
-    quiet = not datasets.utils.logging.is_progress_bar_enabled()
-    datasets.disable_progress_bars()
-    try:
-        dataset.to_parquet(str(path))
-    finally:
-        if not quiet:
-            datasets.enable_progress_bars()
-    return dataset.data.nbytes
+NO_RESULTS = "Not computed for this build (`tahqiq build --no-results`)."
+
+
+def _results(project: Project, annotations: list[Path], max_file_bytes: int) -> str:
+    """The card's results: the baselines trained on train and scored on test (every gold row held in memory)."""
+    validation = validate_paths(annotations, labels=project.labels, manifest=project.manifest,
+                                max_file_bytes=max_file_bytes)
+    docs = gold_documents(validation.tasks, manifest=project.manifest)
+    rows = config_rows(docs, project.manifest.splits, project.labels)
+    return results_markdown(*benchmark_results(project, docs, rows))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from datasets import Features, SplitDict, SplitInfo
@@ -119,18 +120,26 @@ def _shorten(value, *, text_chars: int = 120, items: int = 2):
     return value
 
 
-def example_rows(rows: dict[str, dict[str, list[dict]]]) -> str:
+def example_rows(examples: dict[str, dict]) -> str:
     """One shortened example row per config, taken from the built data (labels shown as names)."""
-    parts = []
-    for config in rows:
-        split_rows = next((r for r in rows[config].values() if r), [])
-        candidates = [r for r in split_rows if any(isinstance(v, list) and v and isinstance(v[0], dict)
-                                                   for v in r.values())] or split_rows
-        if not candidates:
-            continue
-        example = json.dumps(_shorten(candidates[0]), ensure_ascii=False, indent=1)
-        parts.append(f"`{config}`:\n\n```json\n{example}\n```")
-    return "\n\n".join(parts)
+    return "\n\n".join(f"`{config}`:\n\n```json\n{json.dumps(_shorten(row), ensure_ascii=False, indent=1)}\n```"
+                       for config, row in examples.items())
+
+
+def is_example(row: dict) -> bool:
+    """A row worth showing: one that holds regions."""
+    return any(isinstance(v, list) and v and isinstance(v[0], dict) for v in row.values())
+
+
+LISTED = 50  # documents or mentions a card lists by name; beyond that it gives how many more
+
+
+def _first(listed: str, items: list) -> str:
+    return listed + (f" and {len(items) - LISTED:,} more" if len(items) > LISTED else "")
+
+
+def document_list(documents: list[str]) -> str:
+    return _first(", ".join(f"`{d}`" for d in documents[:LISTED]), documents)
 
 
 def provenance_table(manifest: Manifest) -> str:
@@ -145,25 +154,49 @@ def provenance_table(manifest: Manifest) -> str:
 PASS_FIELDS = ("annotator", "kind", "date", "guidelines", "saw", "made")  # what a task's meta.passes records
 
 
-def annotation_passes(tasks: list[Task]) -> list[dict]:
-    """The `passes` of each task's meta, one record per annotator and provenance: `completed_by`, `gold`, each of
-    PASS_FIELDS (None when not recorded) and the `documents` it covers, in the order first met."""
-    records: dict[tuple, list[str]] = {}
+def pass_keys(task: Task) -> list[tuple]:
+    """Per annotation of the task: who completed it, whether it is gold, and its PASS_FIELDS (None when not
+    recorded) from the task's meta.passes."""
+    passes = (task.raw.get("meta") or {}).get("passes") or {}
+    keys = []
+    for annotation in task.annotations:
+        given = passes.get(str(annotation.id), {})
+        keys.append((annotation.completed_by, annotation.ground_truth,
+                     *(None if given.get(k) is None else str(given[k]) for k in PASS_FIELDS)))
+    return keys
+
+
+@dataclass
+class PassLedger:
+    """The annotation passes of the tasks seen so far: each provenance with the documents it covers, in the order
+    first met, and how many annotations the tasks have."""
+
+    documents: dict[tuple, list[str]] = field(default_factory=dict)
+    per_task: set[int] = field(default_factory=set)
+    tasks: int = 0
+
+    def add(self, keys: list[tuple], document: str) -> None:
+        for key in keys:
+            self.documents.setdefault(key, []).append(document)
+        self.per_task.add(len(keys))
+        self.tasks += 1
+
+    def records(self) -> list[dict]:
+        """One record per provenance: `completed_by`, `gold`, each of PASS_FIELDS and the `documents`."""
+        return [{"completed_by": completed_by, "gold": gold, **dict(zip(PASS_FIELDS, given, strict=True)),
+                 "documents": docs} for (completed_by, gold, *given), docs in self.documents.items()]
+
+
+def ledger(tasks: list[Task]) -> PassLedger:
+    out = PassLedger()
     for task in tasks:
-        passes = (task.raw.get("meta") or {}).get("passes") or {}
-        for annotation in task.annotations:
-            given = passes.get(str(annotation.id), {})
-            key = (annotation.completed_by, annotation.ground_truth,
-                   *(None if given.get(k) is None else str(given[k]) for k in PASS_FIELDS))
-            records.setdefault(key, []).append(task.doc_id or str(task.id))
-    return [{"completed_by": completed_by, "gold": gold, **dict(zip(PASS_FIELDS, given, strict=True)),
-             "documents": docs} for (completed_by, gold, *given), docs in records.items()]
+        out.add(pass_keys(task), task.doc_id or str(task.id))
+    return out
 
 
-def passes_table(tasks: list[Task]) -> str:
+def passes_table(records: list[dict]) -> str:
     """Who made each annotation pass, when, under which guidelines and from what (the `passes` of each task's meta),
-    one row per annotator and provenance, with the documents it covers."""
-    records = annotation_passes(tasks)
+    one row per annotator and provenance, with the documents it covers (the first ones, when there are many)."""
     if not records:
         return "The exports record no provenance of their annotation passes."
     lines = ["| `completed_by` | gold | annotator | kind | date | guidelines | saw | made | documents |",
@@ -171,7 +204,7 @@ def passes_table(tasks: list[Task]) -> str:
     for record in records:
         lines.append(f"| {record['completed_by']} | {'yes' if record['gold'] else 'no'} | " +
                      " | ".join("—" if record[k] is None else record[k] for k in PASS_FIELDS) +
-                     f" | {', '.join(f'`{d}`' for d in record['documents'])} |")
+                     f" | {document_list(record['documents'])} |")
     return "\n".join(lines)
 
 
@@ -193,10 +226,10 @@ def read_prose(prose_file: Path) -> str:
 
 
 def render_card(*, labels: LabelSet, manifest: Manifest, features: dict[str, Features],
-                rows: dict[str, dict[str, list[dict]]], row_counts: dict[str, dict[str, int]],
+                examples: dict[str, dict], row_counts: dict[str, dict[str, int]],
                 sizes: dict[str, dict[str, int]], data_files: dict[str, dict[str, str]],
                 label_counts: dict[str, dict[str, Counter]], agreement: dict[str, AgreementResult], version: str,
-                tasks: list[Task], misaligned: list[tuple[str, str, str]], results: str, prose: str,
+                passes: list[dict], misaligned: list[tuple[str, str, str]], results: str, prose: str,
                 prose_file: Path) -> str:
     """The card; `agreement` maps a heading (which documents) to the agreement of the two passes on them."""
     data = card_data(features=features, row_counts=row_counts, sizes=sizes, data_files=data_files)
@@ -207,14 +240,15 @@ def render_card(*, labels: LabelSet, manifest: Manifest, features: dict[str, Fea
         "version": version,
         "labels": label_tables(labels),
         "counts": count_tables(row_counts, label_counts, labels),
-        "examples": example_rows(rows),
+        "examples": example_rows(examples),
         "provenance": provenance_table(manifest),
         "agreement": agreement_text,
-        "passes": passes_table(tasks),
+        "passes": passes_table(passes),
         "results": results,
         "misaligned": (f"{len(misaligned)} entity mention(s) have an edge inside a token and are left out of "
                        "`ner_tags` (they stay in `entities`): "
-                       + ", ".join(f"`{text}` ({doc} {rid})" for doc, rid, text in misaligned) + "."
+                       + _first(", ".join(f"`{text}` ({doc} {rid})" for doc, rid, text in misaligned[:LISTED]),
+                                misaligned) + "."
                        if misaligned else "Every entity mention aligns with token edges."),
     })
     return str(DatasetCard(f"---\n{data}\n---\n\n{prose}"))

@@ -54,7 +54,17 @@ def token_offsets(text: str, tokens: list[str]) -> list[tuple[int, int]]:
 def sentence_block(row: dict, depth: int) -> str:
     """One sentence of an `entities` row (labels by name, as `rows.sentence_rows` makes them): its `# id` line and
     one line per token with `depth` tag columns; the first tag column is the row's `ner_tags`."""
+    return _block(row, nesting_levels(_spans(row)), depth)
+
+
+def own_block(row: dict) -> tuple[str, int]:
+    """The sentence block of a row with as many tag columns as the row itself needs, and that number."""
     levels = nesting_levels(_spans(row))
+    depth = max(1, len(levels))
+    return _block(row, levels, depth), depth
+
+
+def _block(row: dict, levels: list[list[Span]], depth: int) -> str:
     if len(levels) > depth:
         raise DataError(f"row {row['id']} nests entities {len(levels)} deep, more than the {depth} tag columns")
     offsets = token_offsets(row["text"], row["tokens"])

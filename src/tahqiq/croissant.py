@@ -17,10 +17,9 @@ from pathlib import Path
 from datasets import ClassLabel, Features, LargeList, List, Value
 
 from tahqiq.agreement import NO_AGREEMENT, AgreementResult, agreement_rows, figure
-from tahqiq.card import TAGS, annotation_passes
+from tahqiq.card import LISTED, TAGS, PassLedger
 from tahqiq.errors import ProjectFileInvalid
 from tahqiq.manifest import Manifest
-from tahqiq.model import Task
 
 CROISSANT_FILE = "croissant.json"
 CONFORMS_TO = ["http://mlcommons.org/croissant/1.0", "http://mlcommons.org/croissant/RAI/1.0"]
@@ -237,7 +236,7 @@ def distribution(data_files: dict[str, dict[str, str]], digests: dict[str, str],
 # ---- Responsible-AI fields -------------------------------------------------------------------------------------
 
 def _documents(docs: list[str]) -> str:
-    return ", ".join(docs)
+    return ", ".join(docs[:LISTED]) + (f" and {len(docs) - LISTED:,} more" if len(docs) > LISTED else "")
 
 
 def _pass_text(record: dict) -> str:
@@ -250,8 +249,7 @@ def _pass_text(record: dict) -> str:
             "; ".join(what) + f". Documents ({len(record['documents'])}): {_documents(record['documents'])}.")
 
 
-def annotation_protocol(tasks: list[Task], passes: list[dict]) -> list[str]:
-    per_task = sorted({len(task.annotations) for task in tasks})
+def annotation_protocol(per_task: list[int], passes: list[dict]) -> list[str]:
     guidelines = sorted({p["guidelines"] for p in passes if p["guidelines"]})
     gold = sorted({str(p["completed_by"]) for p in passes if p["gold"]})
     others = sorted({str(p["completed_by"]) for p in passes if not p["gold"]})
@@ -333,19 +331,19 @@ def data_biases(manifest: Manifest, passes: list[dict]) -> list[str]:
 
 def croissant_jsonld(*, name: str, version: str, prose: str, manifest: Manifest, features: dict[str, Features],
                      data_files: dict[str, dict[str, str]], digests: dict[str, str],
-                     row_counts: dict[str, dict[str, int]], tasks: list[Task],
+                     row_counts: dict[str, dict[str, int]], ledger: PassLedger,
                      agreement: dict[str, AgreementResult]) -> str:
     """croissant.json: Croissant 1.0 metadata with RAI fields, as indented UTF-8 JSON text. `data_files` maps
     config -> split -> the path of its Parquet file in the repo, `digests` path -> sha256, `agreement` a heading
     (which documents) -> the agreement of the two passes on them, `prose` is the card prose (dataset_card.md)."""
-    passes = annotation_passes(tasks)
+    passes = ledger.records()
     class_sets = _class_sets(features)
     demographics, tools = annotators(passes)
     dates = sorted({p["date"] for p in passes if p["date"]})
     citation = card_citation(prose)
     author = re.search(r"author\s*=\s*\{+([^{}]+)\}+", citation or "")
     splits = list(next(iter(data_files.values())))
-    per_task = sorted({len(task.annotations) for task in tasks})
+    per_task = sorted(ledger.per_task)
     metadata = {
         "@context": CONTEXT,
         "@type": "sc:Dataset",
@@ -376,10 +374,10 @@ def croissant_jsonld(*, name: str, version: str, prose: str, manifest: Manifest,
         "rai:dataPreprocessingProtocol": [
             "None on the texts: offsets are code points into the unmodified text. Sentences, zones (from the "
             "manifest's line zones) and tokens are derived at build time as the card's Dataset structure says."],
-        "rai:dataAnnotationProtocol": annotation_protocol(tasks, passes),
+        "rai:dataAnnotationProtocol": annotation_protocol(per_task, passes),
         "rai:dataAnnotationPlatform": [ANNOTATION_PLATFORM],
         "rai:dataAnnotationAnalysis": annotation_analysis(agreement),
-        "rai:annotationsPerItem": f"{' or '.join(map(str, per_task))} annotations per document ({len(tasks)} "
+        "rai:annotationsPerItem": f"{' or '.join(map(str, per_task))} annotations per document ({ledger.tasks} "
                                   "documents), the gold among them",
         "rai:annotatorDemographics": demographics,
         **({"rai:machineAnnotationTools": tools} if tools else {}),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from datasets import ClassLabel, Features, List, Value
 
 from tahqiq.labels import CLAIM, ENTITY, Attribute, LabelSet
@@ -54,3 +57,30 @@ def config_features(labels: LabelSet) -> dict[str, Features]:
             columns.update(tokens=List(Value("string")), ner_tags=List(ClassLabel(names=labels.bio_names)))
         out[layer.config] = Features(columns)
     return out
+
+
+def _value_encoder(feature) -> Callable[[Any], Any] | None:
+    """How a value of `feature` is stored in Arrow: class names become ids; None where nothing changes."""
+    if isinstance(feature, ClassLabel):
+        ids = {name: i for i, name in enumerate(feature.names)}
+        return lambda v: None if v is None else ids[v]
+    if isinstance(feature, List):
+        inner = _value_encoder(feature.feature)
+        return None if inner is None else (lambda v: None if v is None else [inner(x) for x in v])
+    if isinstance(feature, dict):
+        return _dict_encoder(feature)
+    return None
+
+
+def _dict_encoder(features: dict) -> Callable[[dict], dict]:
+    encoders = {k: e for k, f in features.items() if (e := _value_encoder(f)) is not None}
+    names = list(features)
+    if not encoders:
+        return lambda row: {k: row[k] for k in names}
+    return lambda row: {k: encoders[k](row[k]) if k in encoders else row[k] for k in names}
+
+
+def row_encoder(features: Features) -> Callable[[dict], dict]:
+    """A row as Arrow stores it under `features` (columns in their order, class names as ids): what
+    `Features.encode_example` gives, at a fraction of its cost."""
+    return _dict_encoder(features)

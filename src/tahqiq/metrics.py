@@ -157,7 +157,7 @@ def _details(config: str, gold_rows: list[dict], lines: dict[str, dict], labels:
             return [{"label": s["label"], "start": s["start"], "end": s["end"] - 1} for s in items]
 
         result = Evaluator([inclusive(r["entities"]) for r, _ in preds], [inclusive(p) for _, p in preds],
-                           tags=names).evaluate()
+                           tags=names, loader="dict").evaluate()  # inferred from the first row otherwise
         schemes = {scheme: {"precision": r.precision, "recall": r.recall, "f1": r.f1}
                    for scheme, r in result["overall"].items()}
         gold_tags = [bio_of(r["text"], r["entities"])[0] for r, _ in preds]

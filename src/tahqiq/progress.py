@@ -17,6 +17,9 @@ class Progress(Protocol):
     def waiting(self, desc: str) -> AbstractContextManager[Callable[[], None]]:
         """A context for a wait of unknown length; call the function it gives to show that work goes on."""
 
+    def counter(self, desc: str, unit: str) -> AbstractContextManager[Callable[[int], None]]:
+        """A context for work of unknown size; call the function it gives with each number of `unit`s done."""
+
 
 class Silent:
     """Reports nothing."""
@@ -26,6 +29,9 @@ class Silent:
 
     def waiting(self, desc: str) -> AbstractContextManager[Callable[[], None]]:
         return nullcontext(lambda: None)
+
+    def counter(self, desc: str, unit: str) -> AbstractContextManager[Callable[[int], None]]:
+        return nullcontext(lambda n: None)
 
 
 SILENT = Silent()

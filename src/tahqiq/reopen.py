@@ -74,4 +74,4 @@ def load_published_tasks(*, project: Project, source: str, revision: str | None 
             from None
     if not validation.report.ok:
         raise Refused(validation.report, f"the annotations of {source} do not validate")
-    return [task for path in files for task in validation.files[path]]
+    return [task.raw for task in validation.tasks]

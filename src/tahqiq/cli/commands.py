@@ -7,7 +7,7 @@ import argparse
 import json
 from pathlib import Path
 
-from tahqiq.cli import EXIT_INVALID, EXIT_OK
+from tahqiq.cli import EXIT_INVALID, EXIT_OK, _positive
 from tahqiq.cli.output import TerminalProgress, render_json, render_text
 from tahqiq.errors import MissingPath, Refused, UsageError
 from tahqiq.project import Project
@@ -33,11 +33,14 @@ def _codes(value: str) -> set[str]:
 
 
 def cmd_validate(args: argparse.Namespace, project: Project) -> int:
-    from tahqiq.validate import validate_paths
+    from tahqiq.validate import Run
 
     paths = _paths(args.paths, project.annotations_dir)
-    report = validate_paths(paths, labels=project.labels, manifest=project.manifest,
-                            max_file_bytes=args.max_file_mb << 20).report
+    run = Run(paths, labels=project.labels, manifest=project.manifest, max_file_bytes=args.max_file_mb << 20,
+              workers=args.workers, progress=TerminalProgress())
+    for _ in run:
+        pass
+    report = run.report
     report = report.filtered(select=args.select, ignore=args.ignore or set(), max_level=args.level)
     render = render_json if args.format == "json" else render_text
     print(render(report, max_issues=args.max_issues))
@@ -63,21 +66,26 @@ def _build(args: argparse.Namespace, project: Project):
     out = Path(args.out) if args.out else project.dist_hub_dir
     try:
         return build(project=project, annotations=_paths(args.annotations, project.annotations_dir), out=out,
-                     progress=TerminalProgress(), max_file_bytes=args.max_file_mb << 20)
+                     progress=TerminalProgress(), max_file_bytes=args.max_file_mb << 20, workers=args.workers,
+                     results=args.results)
     except Refused as refused:
         raise Refused(refused.report, f"not built: {len(refused.report.errors)} validation error(s); {out} is "
                                       "unchanged") from None
 
 
+def _listed(items: list[str], first: int = 10) -> str:
+    return ", ".join(items[:first]) + (f" and {len(items) - first:,} more" if len(items) > first else "")
+
+
 def _print_build(summary) -> None:
     lines = [f"built {summary.out}"]
     for split, ids in summary.documents.items():
-        lines.append(f"  {split}: {len(ids)} document(s): {', '.join(ids)}")
+        lines.append(f"  {split}: {len(ids)} document(s): {_listed(ids)}")
     for config, splits in summary.rows.items():
         lines.append(f"  {config}: {', '.join(f'{split} {n}' for split, n in splits.items())} rows")
     if summary.misaligned:
         lines.append(f"  {len(summary.misaligned)} entity mention(s) do not align with token edges and are left out "
-                     "of ner_tags: " + ", ".join(f"{doc} {rid} {text!r}" for doc, rid, text in summary.misaligned))
+                     "of ner_tags: " + _listed([f"{doc} {rid} {text!r}" for doc, rid, text in summary.misaligned]))
     if summary.report.warnings:
         lines.append(f"  {len(summary.report.warnings)} validation warning(s): run `tahqiq validate` to see them")
     print("\n".join(lines))
@@ -196,6 +204,16 @@ def _build_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--annotations", nargs="+", metavar="PATH",
                    help="export files or folders (default: the project's annotations/)")
     p.add_argument("--out", help="build folder, replaced atomically (default: the project's dist/hub)")
+    _workers_option(p)
+    p.add_argument("--no-results", dest="results", action="store_false",
+                   help="leave the baselines' results out of the card (training them holds every gold row in "
+                        "memory; the rest of the build streams)")
+
+
+def _workers_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--workers", type=_positive, metavar="N",
+                   help="processes that check (and cut) the tasks; the output is the same for any N (default: one "
+                        "for exports under 8 MB, else one per core)")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -211,6 +229,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--level", type=int, choices=[1, 2, 3], default=3,
                    help="report issues up to this level (1 schema, 2 structure, 3 meaning; default 3)")
     p.add_argument("--max-issues", type=int, metavar="N", help="print at most N issues (the counts cover all)")
+    _workers_option(p)
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("generate", help="regenerate the published files derived from schema/labels.yaml",

@@ -1,10 +1,11 @@
 """What the command line prints: reports for people (text) and programs (JSON), summaries, and progress on the
-terminal (bars and spinners on a TTY, nothing in logs)."""
+terminal (bars and spinners on a TTY; in logs, a periodic line for long runs only)."""
 
 from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
@@ -12,6 +13,7 @@ from typing import TypeVar
 from tahqiq.issues import CATALOGUE, Issue, Report
 
 T = TypeVar("T")
+LOG_EVERY = 10.0  # seconds between progress lines when stderr is not a terminal
 REPORT_FORMAT_VERSION = 2  # of `tahqiq validate --format json`; raised whenever a key changes meaning
 
 
@@ -74,7 +76,7 @@ def render_json(report: Report, *, max_issues: int | None = None) -> str:
 
 
 class TerminalProgress:
-    """tqdm bars and spinners on stderr, shown only when stderr is a terminal."""
+    """tqdm bars and spinners on stderr when it is a terminal."""
 
     def track(self, items: Iterable[T], *, desc: str, unit: str, total: int | None = None) -> Iterator[T]:
         from tqdm import tqdm
@@ -87,3 +89,27 @@ class TerminalProgress:
 
         with tqdm(desc=desc, total=None, bar_format="{desc}: {elapsed}", disable=None, file=sys.stderr) as bar:
             yield bar.refresh
+
+    @contextmanager
+    def counter(self, desc: str, unit: str) -> Iterator[Callable[[int], None]]:
+        """A running count with its rate: a bar on a terminal; in a log, one quiet line every LOG_EVERY seconds of a
+        long run (and none for a short one)."""
+        if sys.stderr.isatty():
+            from tqdm import tqdm
+
+            with tqdm(desc=desc, unit=unit, unit_scale=True, file=sys.stderr) as bar:
+                yield bar.update
+            return
+        start = last = time.monotonic()
+        done = 0
+
+        def advance(n: int) -> None:
+            nonlocal done, last
+            done += n
+            now = time.monotonic()
+            if now - last >= LOG_EVERY:
+                last = now
+                print(f"{desc}: {done:,} {unit}s, {done / (now - start):,.0f} {unit}s/s", file=sys.stderr,
+                      flush=True)
+
+        yield advance

@@ -44,8 +44,7 @@ def stored_tasks(annotations_dir: Path, *, manifest: Manifest, labels: LabelSet)
     validation = validate_paths([annotations_dir], manifest=manifest, labels=labels)
     if not validation.report.ok:
         raise Refused(validation.report, f"{annotations_dir} is not valid")
-    return {task["data"]["doc_id"]: (path, task) for path, tasks in validation.files.items() for task in tasks
-            if "doc_id" in task["data"]}
+    return {task.doc_id: (Path(task.file), task.raw) for task in validation.tasks if task.doc_id is not None}
 
 
 def refuse_repeated_documents(tasks: list[tuple[int, str | None]], *, where: str, verb: str) -> None:

@@ -1,29 +1,67 @@
 """Validation in levels that follow the data: L1 JSON + schema, L2 structure, L3 meaning.
 
-Each check is a pure generator of Issues; `validate_paths` runs them over export files and collects a Report.
-Level 3 runs on every annotation whose structure is sound; one with level 2 errors is listed in
-`Report.skipped`, so a report never looks complete when it is not."""
+Each check is a pure generator of Issues. Export files are read task by task (`reader`); every task is checked on
+its own (in worker processes when asked), and only the ids that must be unique across tasks are checked here, in
+file order, so the report is the same for any number of workers. Level 3 runs on every annotation whose structure
+is sound; one with level 2 errors is listed in `Report.skipped`, so a report never looks complete when it is not.
+A caller that wants more of each sound task (the build's rows) passes `then`, which runs in the same worker."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from tahqiq.issues import Report, Severity, Skipped, make_issue
+from tahqiq.issues import Issue, Report, Severity, Skipped, make_issue
 from tahqiq.labels import LabelSet
 from tahqiq.manifest import Manifest
 from tahqiq.model import Task, parse_task
+from tahqiq.parallel import default_workers, ordered_map
+from tahqiq.progress import SILENT, Progress
 from tahqiq.validate.meaning import check_meaning, choose_annotation, sentence_spans
-from tahqiq.validate.schema import DEFAULT_MAX_FILE_MB, MISSING, load_json, schema_errors
-from tahqiq.validate.structure import TaskIndex, check_annotation, check_ids
+from tahqiq.validate.reader import RawTask, Unframed, parse_task_json, scan_tasks
+from tahqiq.validate.schema import (DEFAULT_MAX_FILE_MB, MISSING, file_problem, load_json, not_a_list,
+                                    task_schema_issues)
+from tahqiq.validate.structure import TaskIndex, TaskKeys, check_across, check_annotation, check_seed
+
+BATCH_TASKS = 64  # tasks per unit of work handed to a worker
 
 
 @dataclass
 class Validation:
     report: Report
-    tasks: list[Task] = field(default_factory=list)  # tasks that passed the schema, in file order
-    files: dict[Path, list[dict]] = field(default_factory=dict)  # the parsed content of every readable file
+    tasks: list[Task] = field(default_factory=list)  # tasks that passed the schema, in file order (if kept)
+
+
+@dataclass
+class Checked:
+    """What checking one task found; made where the task was checked (possibly another process)."""
+
+    index: int
+    issues: list[Issue] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    keys: TaskKeys | None = None  # None when the schema failed (nothing more was checked)
+    task: Task | None = None  # the parsed task, when the caller keeps tasks
+    product: Any = None  # what `then` made of the task, when it has no error of its own
+    broken: bool = False  # its JSON failed: the file is read again whole, for the message
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a worker needs to check tasks, sent once per worker."""
+
+    labels: LabelSet
+    manifest: Manifest
+    keep_tasks: bool
+    then: Callable[[Task], Any] | None
+
+
+_CONTEXT: list[Context] = []  # the worker's context, set once when the worker starts
+
+
+def _set_context(context: Context) -> None:
+    _CONTEXT[:] = [context]
 
 
 def export_files(paths: Iterable[Path]) -> list[Path]:
@@ -34,52 +72,174 @@ def export_files(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def check_task(task: Task, *, index: TaskIndex, labels: LabelSet, manifest: Manifest, report: Report) -> None:
-    report.extend(check_ids(task, index=index, manifest=manifest))
-    report.extend(choose_annotation(task))
+def check_task(task: Task, *, labels: LabelSet, manifest: Manifest) -> tuple[list[Issue], list[Skipped]]:
+    """Every check of one task that needs no other task."""
+    issues = [*check_seed(task, manifest), *choose_annotation(task)]
+    skipped = []
     sentences = sentence_spans(task, manifest)
     for annotation in task.annotations:
         structural = list(check_annotation(task, annotation, labels))
-        report.extend(structural)
+        issues += structural
         errors = tuple(dict.fromkeys(i.code for i in structural if i.severity is Severity.ERROR))
         if errors:
-            report.skipped.append(Skipped(task.file, task.id, annotation.id, errors))
+            skipped.append(Skipped(task.file, task.id, annotation.id, errors))
         elif not annotation.was_cancelled:
-            report.extend(check_meaning(task, annotation, labels=labels, sentences=sentences))
+            issues += check_meaning(task, annotation, labels=labels, sentences=sentences)
+    return issues, skipped
+
+
+def _check_one(raw: RawTask, file: str, context: Context) -> Checked:
+    value = raw.value
+    if raw.data is not None:
+        value, _ = parse_task_json(raw.data)
+        if value is MISSING:
+            return Checked(raw.index, broken=True)
+    issues = task_schema_issues(value, index=raw.index, file=file, labels=context.labels)
+    if issues:
+        return Checked(raw.index, issues)
+    task = parse_task(value, index=raw.index, file=file)
+    issues, skipped = check_task(task, labels=context.labels, manifest=context.manifest)
+    product = None
+    if context.then is not None and not any(i.severity is Severity.ERROR for i in issues):
+        product = context.then(task)
+    return Checked(raw.index, issues, skipped, TaskKeys.of(task), task if context.keep_tasks else None, product)
+
+
+def _whole(path: Path, max_bytes: int) -> tuple[list[RawTask], list[Issue]]:
+    """The tasks of a file read whole by the strict parser, or the issue that says why it cannot be read."""
+    data, issues = load_json(path, max_bytes=max_bytes)
+    if data is MISSING:
+        return [], issues
+    if not isinstance(data, list):
+        return [], [not_a_list(data, file=str(path))]
+    return [RawTask(i, None, task) for i, task in enumerate(data)], []
+
+
+@dataclass
+class Unit:
+    """A unit of work: a batch of tasks of one file, or (no tasks) a mark of what became of the file."""
+
+    file: str
+    raws: list[RawTask] = field(default_factory=list)
+    mark: str | None = None  # UNFRAMED: it must be read whole; END of the file; UNREADABLE: `problem` says why
+    problem: Issue | None = None
+
+
+UNFRAMED, END, UNREADABLE = "unframed", "end", "unreadable"
+
+
+def check_unit(unit: Unit) -> tuple[Unit, list[Checked]]:
+    """Check a batch of tasks of one file (what a worker does); a mark passes through, so it arrives in order."""
+    checked = [_check_one(raw, unit.file, _CONTEXT[0]) for raw in unit.raws]
+    return Unit(unit.file, mark=unit.mark, problem=unit.problem), checked
+
+
+def _units(path: Path, *, stream: bool) -> Iterator[Unit]:
+    file, batch = str(path), []
+    if stream:
+        try:
+            for raw in scan_tasks(path):
+                batch.append(raw)
+                if len(batch) == BATCH_TASKS:
+                    yield Unit(file, batch)
+                    batch = []
+            if batch:
+                yield Unit(file, batch)
+        except Unframed:
+            yield Unit(file, mark=UNFRAMED)
+    else:
+        yield Unit(file, mark=UNFRAMED)
+    yield Unit(file, mark=END)
+
+
+class Run:
+    """One validation run over export files: iterate it for the checked tasks, in file order; the report is complete
+    when the iteration ends. A file whose framing or JSON the streaming reader cannot take is read again whole (in
+    this process) by the strict parser, and only what that finds is reported for it."""
+
+    def __init__(self, paths: Iterable[Path], *, labels: LabelSet, manifest: Manifest,
+                 max_file_bytes: int = DEFAULT_MAX_FILE_MB << 20, workers: int | None = None,
+                 then: Callable[[Task], Any] | None = None, keep_tasks: bool = False, stream: bool = True,
+                 progress: Progress = SILENT):
+        self.paths = list(paths)
+        self.files = export_files(self.paths)
+        self.context = Context(labels, manifest, keep_tasks, then)
+        self.max_file_bytes = max_file_bytes
+        self.stream = stream
+        self.progress = progress
+        self.report = Report()
+        readable = [p for p in self.files if file_problem(p, max_bytes=max_file_bytes) is None]
+        self.workers = default_workers(sum(p.stat().st_size for p in readable)) if workers is None else workers
+
+    def _all_units(self) -> Iterator[Unit]:
+        for path in self.files:
+            problem = file_problem(path, max_bytes=self.max_file_bytes)
+            if problem is None:
+                yield from _units(path, stream=self.stream)
+            else:
+                yield Unit(str(path), mark=UNREADABLE, problem=problem)
+
+    def __iter__(self) -> Iterator[Checked]:
+        report = self.report
+        if not self.files:
+            report.extend([make_issue("empty-input", "no *.json export in "
+                                      f"{', '.join(map(str, self.paths)) or 'no path'}",
+                                      file=", ".join(map(str, self.paths)))])
+        seen = TaskIndex()  # ids of the files done
+        found: list[Checked] = []  # of the current file; reported when it ends
+        broken = False
+        results = ordered_map(check_unit, self._all_units(), workers=self.workers, initializer=_set_context,
+                              initargs=(self.context,))
+        with self.progress.counter(desc="validating", unit="task") as advance:
+            for unit, checked in results:
+                advance(len(checked))
+                if unit.mark == UNFRAMED or any(c.broken for c in checked):
+                    broken = True
+                if not broken:
+                    found += checked
+                    yield from checked
+                if unit.mark == UNREADABLE:
+                    report.files += 1
+                    report.extend([unit.problem])
+                if unit.mark != END:
+                    continue
+                report.files += 1
+                if broken:
+                    found = []
+                    raws, issues = _whole(Path(unit.file), self.max_file_bytes)
+                    report.extend(issues)
+                    for raw in raws:
+                        found.append(_check_one(raw, unit.file, self.context))
+                        yield found[-1]
+                    if issues:
+                        found, broken = [], False
+                        continue
+                if not found:
+                    report.extend([make_issue("empty-export", f"{unit.file} holds an empty list of tasks",
+                                              file=unit.file)])
+                self._commit(found, seen)
+                found, broken = [], False
+
+    def _commit(self, found: list[Checked], seen: TaskIndex) -> None:
+        """Report what one file's tasks found, with the ids they share with earlier tasks."""
+        report = self.report
+        new = TaskIndex()
+        for checked in found:
+            if checked.keys is not None:
+                report.extend(check_across(checked.keys, seen=seen, new=new))
+            report.extend(checked.issues)
+            report.skipped += checked.skipped
+        report.tasks += len(found)
+        seen.update(new)
 
 
 def validate_paths(paths: Iterable[Path], *, labels: LabelSet, manifest: Manifest,
-                   max_file_bytes: int = DEFAULT_MAX_FILE_MB << 20) -> Validation:
-    """Validate Label Studio export files against the schema of `labels` and the checks a schema cannot express.
-    A published repo is checked against its own labels. No file, or a file without a task, is an error."""
-    result = Validation(report=Report())
-    report = result.report
-    index = TaskIndex()
-    paths = list(paths)
-    files = export_files(paths)
-    if not files:
-        report.extend([make_issue("empty-input", f"no *.json export in {', '.join(map(str, paths)) or 'no path'}",
-                                  file=", ".join(map(str, paths)))])
-    for path in files:
-        report.files += 1
-        name = str(path)
-        data, issues = load_json(path, max_bytes=max_file_bytes)
-        report.extend(issues)
-        if data is MISSING:
-            continue
-        if data == []:
-            report.extend([make_issue("empty-export", f"{path} holds an empty list of tasks", file=name)])
-            continue
-        bad_tasks, issues = schema_errors(data, file=name, labels=labels)
-        report.extend(issues)
-        if not isinstance(data, list):
-            continue
-        result.files[path] = data
-        report.tasks += len(data)
-        for task_index, raw in enumerate(data):
-            if task_index in bad_tasks:
-                continue
-            task = parse_task(raw, index=task_index, file=name)
-            check_task(task, index=index, labels=labels, manifest=manifest, report=report)
-            result.tasks.append(task)
-    return result
+                   max_file_bytes: int = DEFAULT_MAX_FILE_MB << 20, workers: int | None = None,
+                   stream: bool = True, progress: Progress = SILENT) -> Validation:
+    """Validate Label Studio export files against the schema of `labels` and the checks a schema cannot express,
+    keeping the parsed tasks. A published repo is checked against its own labels. No file, or a file without a
+    task, is an error."""
+    run = Run(paths, labels=labels, manifest=manifest, max_file_bytes=max_file_bytes, workers=workers,
+              keep_tasks=True, stream=stream, progress=progress)
+    tasks = [checked.task for checked in run if checked.task is not None]
+    return Validation(run.report, tasks)

@@ -191,18 +191,30 @@ def _int(raw: str) -> int:
     return int(raw)
 
 
-def load_json(path: Path, *, max_bytes: int = DEFAULT_MAX_FILE_MB << 20) -> tuple[Any, list[Issue]]:
-    """Parse one export file; on failure the data is MISSING and the issue says why (line and column where JSON
-    itself is broken). Only regular files are read, and only up to `max_bytes`."""
+def file_problem(path: Path, *, max_bytes: int) -> Issue | None:
+    """Why `path` is not read at all: not a regular file, or larger than `max_bytes`."""
     name = str(path)
     try:
         if not path.is_file():
-            return MISSING, [make_issue("file-unreadable", f"{path} is not a regular file (a folder, device, pipe or "
-                                        "broken link)", file=name)]
+            return make_issue("file-unreadable", f"{path} is not a regular file (a folder, device, pipe or broken "
+                              "link)", file=name)
         size = path.stat().st_size
-        if size > max_bytes:
-            return MISSING, [make_issue("file-too-large", f"{path} has {size:,} bytes, more than the limit of "
-                                        f"{max_bytes:,}", file=name)]
+    except OSError as err:
+        return make_issue("file-unreadable", f"cannot read {path}: {err}", file=name)
+    if size > max_bytes:
+        return make_issue("file-too-large", f"{path} has {size:,} bytes, more than the limit of {max_bytes:,}",
+                          file=name)
+    return None
+
+
+def load_json(path: Path, *, max_bytes: int = DEFAULT_MAX_FILE_MB << 20) -> tuple[Any, list[Issue]]:
+    """Parse one export file whole; on failure the data is MISSING and the issue says why (line and column where
+    JSON itself is broken). Only regular files are read, and only up to `max_bytes`."""
+    name = str(path)
+    problem = file_problem(path, max_bytes=max_bytes)
+    if problem is not None:
+        return MISSING, [problem]
+    try:
         text = path.read_bytes().decode("utf-8-sig")  # a byte-order mark some editors add is not content
     except (OSError, UnicodeDecodeError) as err:
         return MISSING, [make_issue("file-unreadable", f"cannot read {path}: {err}", file=name)]
@@ -241,24 +253,23 @@ def error_code(error, path: list) -> str:
     return "schema-violation"
 
 
-def _ids(data: Any, path: list) -> tuple[int | None, int | None, str | None]:
-    """Task id, annotation id and region id along an error path, where the data has them."""
+def _ids(task: Any, path: list) -> dict[str, Any]:
+    """Task id, annotation id and region id along an error path inside `task`, where the task has them."""
     task_id = annotation_id = region_id = None
-    if path and isinstance(data, list) and isinstance(path[0], int) and path[0] < len(data):
-        task = data[path[0]]
-        task_id = task.get("id") if isinstance(task, dict) else None
-        if len(path) >= 3 and path[1] == "annotations" and isinstance(task, dict):
+    if isinstance(task, dict):
+        task_id = task.get("id")
+        if len(path) >= 2 and path[0] == "annotations":
             try:
-                annotation = task["annotations"][path[2]]
+                annotation = task["annotations"][path[1]]
                 annotation_id = annotation.get("id")
-                if len(path) >= 5 and path[3] == "result":
-                    item = annotation["result"][path[4]]
+                if len(path) >= 4 and path[2] == "result":
+                    item = annotation["result"][path[3]]
                     region_id = item.get("id") or item.get("from_id")
             except (KeyError, IndexError, TypeError, AttributeError):
                 pass
-    return (task_id if isinstance(task_id, int) else None,
-            annotation_id if isinstance(annotation_id, int) else None,
-            region_id if isinstance(region_id, str) else None)
+    return {"task_id": task_id if isinstance(task_id, int) else None,
+            "annotation_id": annotation_id if isinstance(annotation_id, int) else None,
+            "region_id": region_id if isinstance(region_id, str) else None}
 
 
 def leaf_errors(errors) -> Iterator:
@@ -270,27 +281,27 @@ def leaf_errors(errors) -> Iterator:
             yield error
 
 
-def schema_errors(data: Any, *, file: str, labels: LabelSet) -> tuple[set[int], list[Issue]]:
-    """Schema issues, and the indices of the tasks they fall in (those tasks are not checked further). Every task is
-    screened by the fast validator; only the tasks it rejects go through the reference validator for messages."""
+def not_a_list(data: Any, *, file: str) -> Issue:
+    """The one issue of a file that holds something other than a list of tasks, saying what it holds."""
+    kind = {type(None): "null", dict: "an object", str: "a string", bool: "a boolean"}.get(type(data), "a number")
+    return make_issue("schema-violation", f"the file holds {kind}, not a list of Label Studio tasks", file=file)
+
+
+def task_schema_issues(task: Any, *, index: int, file: str, labels: LabelSet) -> list[Issue]:
+    """Schema issues of the task at `index` of a file, most specific first and in order of position. The fast
+    validator screens the task; only a task it rejects goes through the reference validator for messages."""
     checks = validators(labels)
-    if isinstance(data, list):
-        errors = []
-        for index, task in enumerate(data):
-            if not checks.task_screen.is_valid(task):
-                errors += [(index, e) for e in leaf_errors(checks.task_reference.iter_errors(task))]
-    else:  # not a list at all: one issue that says what the file holds
-        kind = {type(None): "null", dict: "an object", str: "a string", bool: "a boolean"}.get(type(data), "a number")
-        return set(), [make_issue("schema-violation", f"the file holds {kind}, not a list of Label Studio tasks",
-                                  file=file)]
-    bad: set[int] = set()
-    issues = []
-    found = [[index, *e.absolute_path] for index, e in errors]
-    for path, (_, error) in sorted(zip(found, errors, strict=True), key=lambda pe: [(isinstance(p, str), p)
-                                                                                     for p in pe[0]]):
-        if path and isinstance(path[0], int):
-            bad.add(path[0])
-        task_id, annotation_id, region_id = _ids(data, path)
-        issues.append(make_issue(error_code(error, path), error.message, file=file, pointer=pointer(*path),
-                                 task_id=task_id, annotation_id=annotation_id, region_id=region_id))
-    return bad, issues
+    if checks.task_screen.is_valid(task):
+        return []
+    found = [([index, *e.absolute_path], e) for e in leaf_errors(checks.task_reference.iter_errors(task))]
+    found.sort(key=lambda pe: [(isinstance(p, str), p) for p in pe[0]])
+    return [make_issue(error_code(error, path), error.message, file=file, pointer=pointer(*path),
+                       **_ids(task, path[1:])) for path, error in found]
+
+
+def schema_errors(data: Any, *, file: str, labels: LabelSet) -> tuple[set[int], list[Issue]]:
+    """Schema issues of a whole parsed file, and the indices of the tasks they fall in."""
+    if not isinstance(data, list):
+        return set(), [not_a_list(data, file=file)]
+    found = {i: task_schema_issues(task, index=i, file=file, labels=labels) for i, task in enumerate(data)}
+    return {i for i, issues in found.items() if issues}, [issue for issues in found.values() for issue in issues]

@@ -16,11 +16,16 @@ CLAIM_END_CHARS = set(".،,:؛;")
 
 @dataclass
 class TaskIndex:
-    """Ids seen so far across all files, with where they were first seen."""
+    """Ids seen so far, with where they were first seen."""
 
     task_ids: dict[int, Location] = field(default_factory=dict)
     doc_ids: dict[str, Location] = field(default_factory=dict)
     annotation_ids: dict[int, Location] = field(default_factory=dict)
+
+    def update(self, other: TaskIndex) -> None:
+        for kind in ("task_ids", "doc_ids", "annotation_ids"):
+            for key, where in getattr(other, kind).items():
+                getattr(self, kind).setdefault(key, where)
 
 
 @dataclass(frozen=True)
@@ -45,18 +50,49 @@ def _first_seen(seen: dict, key, here: Location) -> Location | None:
     return None
 
 
-def check_ids(task: Task, *, index: TaskIndex, manifest: Manifest) -> Iterator[Issue]:
-    where, file = Where(task.file, task.id), task.file
-    first = _first_seen(index.task_ids, task.id, Location(file, pointer(task.index, "id")))
-    if first:
-        yield where.issue("duplicate-task-id", f"task id {task.id} was already used at {first.file}#{first.pointer}",
-                          pointer(task.index, "id"), related=(first,))
-    doc_id = task.doc_id
-    if doc_id is not None:
-        first = _first_seen(index.doc_ids, doc_id, Location(file, pointer(task.index, "data", "doc_id")))
-        if first:
-            yield where.issue("duplicate-doc-id", f"doc_id {doc_id!r} was already used at {first.file}#"
-                              f"{first.pointer}", pointer(task.index, "data", "doc_id"), related=(first,))
+@dataclass(frozen=True)
+class TaskKeys:
+    """What the checks across tasks need of one task: its ids and where they are."""
+
+    file: str
+    index: int
+    task_id: int
+    doc_id: str | None
+    annotation_ids: tuple[tuple[int, int], ...]  # (annotation id, its index in the task)
+
+    @classmethod
+    def of(cls, task: Task) -> TaskKeys:
+        return cls(task.file, task.index, task.id, task.doc_id, tuple((a.id, a.index) for a in task.annotations))
+
+
+def check_across(keys: TaskKeys, *, seen: TaskIndex, new: TaskIndex) -> Iterator[Issue]:
+    """Ids used before: in `seen` (earlier files) or `new` (this file so far, where the task's ids are added)."""
+    where, file, ti = Where(keys.file, keys.task_id), keys.file, keys.index
+
+    def first(kind: str, key, ptr: str) -> Location | None:
+        earlier = getattr(seen, kind).get(key)
+        return earlier or _first_seen(getattr(new, kind), key, Location(file, ptr))
+
+    ptr = pointer(ti, "id")
+    if found := first("task_ids", keys.task_id, ptr):
+        yield where.issue("duplicate-task-id", f"task id {keys.task_id} was already used at {found.file}#"
+                          f"{found.pointer}", ptr, related=(found,))
+    if keys.doc_id is not None:
+        ptr = pointer(ti, "data", "doc_id")
+        if found := first("doc_ids", keys.doc_id, ptr):
+            yield where.issue("duplicate-doc-id", f"doc_id {keys.doc_id!r} was already used at {found.file}#"
+                              f"{found.pointer}", ptr, related=(found,))
+    for annotation_id, index in keys.annotation_ids:
+        ptr = pointer(ti, "annotations", index, "id")
+        if found := first("annotation_ids", annotation_id, ptr):
+            yield make_issue("duplicate-annotation-id", f"annotation id {annotation_id} was already used at "
+                             f"{found.file}#{found.pointer}", file=file, task_id=keys.task_id,
+                             annotation_id=annotation_id, pointer=ptr, related=(found,))
+
+
+def check_seed(task: Task, manifest: Manifest) -> Iterator[Issue]:
+    """The task's document is in the manifest, with the same text."""
+    where, doc_id = Where(task.file, task.id), task.doc_id
     seed = manifest.by_id.get(doc_id) if doc_id else None
     if seed is None:
         yield where.issue("unknown-doc-id", f"doc_id {doc_id!r} is not in {manifest.path.name}",
@@ -65,13 +101,6 @@ def check_ids(task: Task, *, index: TaskIndex, manifest: Manifest) -> Iterator[I
         yield where.issue("seed-mismatch", f"the text of {doc_id} differs from seeds/{doc_id}.txt "
                           f"(sha256 {sha256_text(task.text)[:12]}… != {seed.sha256[:12]}…)",
                           pointer(task.index, "data", "text"))
-    for annotation in task.annotations:
-        ptr = pointer(task.index, "annotations", annotation.index, "id")
-        first = _first_seen(index.annotation_ids, annotation.id, Location(file, ptr))
-        if first:
-            yield make_issue("duplicate-annotation-id", f"annotation id {annotation.id} was already used at "
-                             f"{first.file}#{first.pointer}", file=file, task_id=task.id,
-                             annotation_id=annotation.id, pointer=ptr, related=(first,))
 
 
 def check_items(annotation: Annotation, labels: LabelSet, where: Where) -> Iterator[Issue]:

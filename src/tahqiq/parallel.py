@@ -1,0 +1,45 @@
+"""Work spread over processes with results in input order, and a bounded number of batches in flight, so that memory
+stays flat however long the input is and the output is the same for any number of workers."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+IN_FLIGHT_PER_WORKER = 4
+
+
+def default_workers(input_bytes: int) -> int:
+    """One process for small inputs (starting workers costs more than it saves), else one per available core."""
+    if input_bytes < 8 << 20:
+        return 1
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def ordered_map(fn: Callable[[T], R], items: Iterable[T], *, workers: int,
+                initializer: Callable[..., None], initargs: tuple[Any, ...]) -> Iterator[R]:
+    """`fn` over `items` in order. With one worker everything runs here; otherwise in `workers` fresh processes
+    (spawned: a fork would copy the parent's threads and locks), each set up once by `initializer(*initargs)`."""
+    initializer(*initargs)
+    if workers <= 1:
+        yield from map(fn, items)
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=initializer, initargs=initargs) as pool:
+        pending: deque[Future[R]] = deque()
+        try:
+            for item in items:
+                pending.append(pool.submit(fn, item))
+                if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()

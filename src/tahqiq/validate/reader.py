@@ -1,0 +1,133 @@
+"""Level 1 reading: an export file task by task, in memory that does not grow with the number of tasks.
+
+Label Studio writes an export as one JSON array of tasks. The reader cuts the array into the byte ranges of its
+elements in fixed-size chunks (a vectorised scan for the quotes and brackets outside strings), and each element is
+parsed on its own: `orjson` first, then Python's strict parser wherever orjson is not the last word (a key written
+twice, an integer beyond 64 bits, anything it refuses) so that every message is the one the whole-file parser
+gives. A file that is not an array, or whose framing is broken, is read whole by the strict parser, which says what
+is wrong and where; such a file is bounded by the size limit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import orjson
+
+from tahqiq.validate.schema import MISSING, parse_json
+
+CHUNK_BYTES = 8 << 20  # read size; a task longer than this is carried over whole to the next read
+BOM = b"\xef\xbb\xbf"
+_QUOTE, _BACKSLASH, _OPEN, _CLOSE = 1, 2, 3, 4
+_CLASSES = bytes(_QUOTE if c == ord('"') else _BACKSLASH if c == ord("\\") else _OPEN if c in b"{[" else
+                 _CLOSE if c in b"}]" else 0 for c in range(256))
+_WHITESPACE = b" \t\r\n"
+_DIGITS = bytes(ord("0") if chr(c).isdigit() and c < 128 else c for c in range(256))
+_BIG_INT = b"0" * 20  # after mapping digits to 0: orjson reads an integer beyond 64 bits as a float, Python does not
+
+
+class Unframed(Exception):
+    """The file is not a JSON array whose elements the scan can cut out: read it whole instead."""
+
+
+@dataclass(frozen=True)
+class RawTask:
+    """One element of the export's array: its JSON text, or its value when the whole file had to be parsed."""
+
+    index: int
+    data: bytes | None
+    value: Any = None
+
+
+def element_ends(buf: bytes) -> list[int]:
+    """End offsets (exclusive) of the arrays and objects that close at depth 1 in `buf`, which starts inside the
+    top-level array and outside any string. Quotes escaped by a backslash do not count; a backslash escapes exactly
+    the next byte."""
+    if b"\\\\" in buf:  # escaped backslashes: blank them (same length) so that `\\"` ends its string
+        buf = buf.replace(b"\\\\", b"__")
+    classes = np.frombuffer(buf.translate(_CLASSES), np.uint8)
+    where = np.flatnonzero(classes != 0)  # only quotes, backslashes and brackets from here on
+    kinds = classes[where]
+    quote = kinds == _QUOTE
+    after = np.flatnonzero(kinds[:-1] == _BACKSLASH) + 1
+    quote[after[where[after] == where[after - 1] + 1]] = False  # the byte right after a backslash is escaped
+    inside = np.bitwise_xor.accumulate(quote.view(np.uint8))  # an odd number of quotes so far: in a string
+    brackets = np.flatnonzero(kinds >= _OPEN)
+    brackets = brackets[inside[brackets] == 0]
+    step = np.where(kinds[brackets] == _OPEN, 1, -1).astype(np.int32)
+    depth = np.cumsum(step) + 1
+    return (where[brackets[(depth == 1) & (step == -1)]] + 1).tolist()
+
+
+def _skip_space(buf: bytes, at: int) -> int:
+    while at < len(buf) and buf[at] in _WHITESPACE:
+        at += 1
+    return at
+
+
+def scan_tasks(path: Path) -> Iterator[RawTask]:
+    """The elements of the top-level array of `path`, in order. Raises Unframed when the file is not an array of
+    objects and arrays separated by commas (the caller then reads it whole)."""
+    with open(path, "rb") as fh:
+        buf = fh.read(CHUNK_BYTES)
+        if buf.startswith(BOM):
+            buf = buf[len(BOM):]
+        at = _skip_space(buf, 0)
+        if buf[at:at + 1] != b"[":
+            raise Unframed
+        start, index, done = at + 1, 0, False
+        while not done:
+            more = fh.read(CHUNK_BYTES)
+            done = not more
+            buf = buf[start:] + more
+            start = 0
+            for end in element_ends(buf):
+                at = _skip_space(buf, start)
+                if index:
+                    if buf[at:at + 1] != b",":
+                        raise Unframed
+                    at = _skip_space(buf, at + 1)
+                if buf[at:at + 1] not in (b"{", b"["):
+                    raise Unframed  # a number, string or literal element, or junk: the strict parser says which
+                yield RawTask(index, buf[at:end])
+                index, start = index + 1, end
+        at = _skip_space(buf, start)
+        if buf[at:at + 1] != b"]" or _skip_space(buf, at + 1) != len(buf):
+            raise Unframed
+
+
+def parse_task_json(data: bytes) -> tuple[Any, str | None]:
+    """A task's JSON as strictly as `parse_json`: (value, None), or (MISSING, what is wrong). orjson answers when it
+    can be sure: no key written twice (every key it kept is counted in the raw text), no integer it would turn into
+    a float. Everything else goes to the strict parser."""
+    try:
+        value = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return _strict(data)
+    if _BIG_INT in data.translate(_DIGITS) or not _keys_kept(data, value):
+        return _strict(data)
+    return value, None
+
+
+def _keys_kept(data: bytes, value: Any) -> bool:
+    """True when no key of `data` was dropped as a repeat: the raw text has no more key ends (`"` then `:`) than the
+    value has keys (whitespace dropped, so `" :` counts too). A string holding `":` makes the count unsure, and then
+    the answer is False."""
+    dumped = orjson.dumps(value)
+    if b'\\":' in dumped:
+        return False
+    return data.translate(None, _WHITESPACE).count(b'":') <= dumped.count(b'":')
+
+
+def _strict(data: bytes) -> tuple[Any, str | None]:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        return MISSING, f"not UTF-8: {err}"
+    try:
+        return parse_json(text)
+    except RecursionError:
+        return MISSING, "nested too deep"
