@@ -92,7 +92,8 @@ def make(task: Task, *, labels: LabelSet, manifest: Manifest, annotations_dir: P
         return made
     doc = docs[0]
     (annotations_dir / f"{doc.doc_id}.json").write_text(
-        dumps_tasks([canonical_task(task.raw, attribute_order=list(labels.attributes))]), encoding="utf-8")
+        dumps_tasks([canonical_task(task.raw, attribute_order=list(labels.attributes))], compact=True),
+        encoding="utf-8")
     made.split = doc.split
     by_config = {DOCUMENTS: [document_row(doc, labels)], **sentence_rows(doc, labels)}
     encoders = _encoders(labels)

@@ -113,9 +113,16 @@ class Annotation:
             links += [Link(rel.source_id, rel.target_id, label, rel.pointer) for label in rel.labels]
         return links
 
+    @cached_property
+    def _layers(self) -> dict[str, list[Region]]:
+        out: dict[str, list[Region]] = {}
+        for region in sorted(self.regions.values(), key=lambda r: (r.start, -r.end, r.id)):
+            out.setdefault(region.layer, []).append(region)
+        return out
+
     def layer(self, name: str) -> list[Region]:
         """The regions of one layer in text order."""
-        return sorted((r for r in self.regions.values() if r.layer == name), key=lambda r: (r.start, -r.end, r.id))
+        return list(self._layers.get(name, ()))
 
     def linked(self, region_id: str, relation: str) -> list[str]:
         return [link.target_id for link in self.links if link.source_id == region_id and link.label == relation]

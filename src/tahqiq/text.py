@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tahqiq.model import Span
 
@@ -59,7 +60,8 @@ def split_sentences(text: str, zones: dict[int, str] | None = None) -> list[Sent
     return sentences
 
 
-def tokenize(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=4096)  # one sentence is tokenized for its rows, its CoNLL block and the misaligned mentions
+def tokenize(text: str) -> tuple[tuple[int, int], ...]:
     """Whitespace- and punctuation-separated tokens as (start, end), the same for any annotation of the text.
 
     Proclitics before ال or a Latin-script word are split off (`والصين` → `و` `الصين`); a proclitic glued to another
@@ -74,7 +76,7 @@ def tokenize(text: str) -> list[tuple[int, int]]:
             tokens.append((start, cut))
             start = cut
         tokens.append((start, match.end()))
-    return _split_edges(text, tokens)
+    return tuple(_split_edges(text, tokens))
 
 
 def aligned_bio(text: str, spans: list[tuple[int, int, str]]

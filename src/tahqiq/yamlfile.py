@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 
 
-class _UniqueKeys(yaml.SafeLoader):
+class _UniqueKeys(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when PyYAML was built with it
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         seen = set()
         for key_node, _ in node.value:
@@ -21,5 +21,13 @@ class _UniqueKeys(yaml.SafeLoader):
 
 
 def load_yaml(text: str) -> Any:
-    """Parse YAML; raises yaml.YAMLError (with line and column) on a repeated key too."""
+    """Parse YAML; raises yaml.YAMLError (with line and column) on a repeated key too. A file written as JSON (a
+    subset of YAML, as a generated manifest of many documents may be) is read by the strict JSON reader, which is
+    two orders of magnitude faster."""
+    if text.lstrip().startswith("{"):
+        from tahqiq.validate.reader import parse_task_json
+
+        value, problem = parse_task_json(text.encode("utf-8"))
+        if problem is None:
+            return value
     return yaml.load(text, Loader=_UniqueKeys)  # noqa: S506 - a SafeLoader subclass
