@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+import orjson
+import pyarrow as pa
+
 from tahqiq.agreement import AgreementResult, AgreementTally
 from tahqiq.atomic import atomic_write_text
 from tahqiq.card import PassLedger, is_example, pass_keys, read_prose, render_card
@@ -30,8 +33,8 @@ from tahqiq.progress import SILENT, Progress
 from tahqiq.project import HUB_ANNOTATIONS_FOLDER, Project
 from tahqiq.results import benchmark_results, results_markdown
 from tahqiq.rows import document_row, misaligned_entities, sentence_rows
-from tahqiq.sinks import ConllSink, ParquetSink
-from tahqiq.store import canonical_task, dumps_tasks
+from tahqiq.sinks import ConllSink, ExportShards, ParquetSink
+from tahqiq.store import canonical_task
 from tahqiq.validate import Run, validate_paths
 from tahqiq.validate.schema import DEFAULT_MAX_FILE_MB
 
@@ -79,11 +82,12 @@ class Made:
     counts: dict[str, Counter] = field(default_factory=dict)
     conll: list[tuple[str, int]] = field(default_factory=list)  # (block, tag columns it needs)
     misaligned: list[tuple[str, str, str]] = field(default_factory=list)
+    task_json: bytes = b""  # the task as the repo carries it (store.canonical_task)
+    code_points: int = 0
 
 
-def make(task: Task, *, labels: LabelSet, manifest: Manifest, annotations_dir: Path) -> Made:
-    """The build's part of one task; the task's Label Studio export goes to `annotations_dir` (in the staging
-    folder, so the whole build still lands at once)."""
+def make(task: Task, *, labels: LabelSet, manifest: Manifest) -> Made:
+    """The build's part of one task."""
     agreement = AgreementTally(FIRST_PASS, SECOND_PASS)
     agreement.add_task(task, labels)
     made = Made(task.doc_id or str(task.id), pass_keys(task), agreement)
@@ -91,9 +95,9 @@ def make(task: Task, *, labels: LabelSet, manifest: Manifest, annotations_dir: P
     if not docs:
         return made
     doc = docs[0]
-    (annotations_dir / f"{doc.doc_id}.json").write_text(
-        dumps_tasks([canonical_task(task.raw, attribute_order=list(labels.attributes))], compact=True),
-        encoding="utf-8")
+    made.task_json = orjson.dumps(canonical_task(task.raw, attribute_order=list(labels.attributes)),
+                                  option=orjson.OPT_SORT_KEYS)
+    made.code_points = len(doc.text)
     made.split = doc.split
     by_config = {DOCUMENTS: [document_row(doc, labels)], **sentence_rows(doc, labels)}
     encoders = _encoders(labels)
@@ -111,13 +115,42 @@ def make(task: Task, *, labels: LabelSet, manifest: Manifest, annotations_dir: P
     return made
 
 
+@dataclass
+class MadeBatch:
+    """What the build makes of a batch of sound tasks: per task its Made (without rows), and the batch's rows as
+    Arrow tables per config and split, so that the process that writes them only concatenates."""
+
+    made: list[Made]
+    tables: dict[str, dict[str, pa.Table]]
+
+
+def make_batch(tasks: list[Task], *, labels: LabelSet, manifest: Manifest) -> MadeBatch:
+    made = [make(task, labels=labels, manifest=manifest) for task in tasks]
+    schemas = _schemas(labels)
+    tables: dict[str, dict[str, pa.Table]] = {}
+    for config, schema in schemas.items():
+        for split in {m.split for m in made if m.split is not None}:
+            rows = [row for m in made if m.split == split for row in m.rows[config]]
+            tables.setdefault(config, {})[split] = pa.Table.from_pylist(rows, schema=schema)
+    for m in made:
+        m.rows = {}
+    return MadeBatch(made, tables)
+
+
 _ENCODERS: dict[int, dict] = {}
+_SCHEMAS: dict[int, dict[str, pa.Schema]] = {}
 
 
 def _encoders(labels: LabelSet) -> dict:
     if id(labels) not in _ENCODERS:
         _ENCODERS[id(labels)] = {c: row_encoder(f) for c, f in config_features(labels).items()}
     return _ENCODERS[id(labels)]
+
+
+def _schemas(labels: LabelSet) -> dict[str, pa.Schema]:
+    if id(labels) not in _SCHEMAS:
+        _SCHEMAS[id(labels)] = {c: f.arrow_schema for c, f in config_features(labels).items()}
+    return _SCHEMAS[id(labels)]
 
 
 @dataclass
@@ -131,6 +164,7 @@ class Collected:
     examples: dict[str, dict[str, dict]] = field(default_factory=dict)  # config -> split -> first example
     counts: dict[str, dict[str, Counter]] = field(default_factory=dict)  # layer -> split -> counts
     misaligned: list[tuple[str, str, str]] = field(default_factory=list)
+    code_points: dict[str, int] = field(default_factory=dict)  # doc id -> length of its text
     depth: int = 1
 
     def add(self, made: Made, split_of: dict[str, str]) -> None:
@@ -140,6 +174,7 @@ class Collected:
         if made.split is None:
             return
         self.documents.setdefault(made.split, []).append(made.doc_id)
+        self.code_points[made.doc_id] = made.code_points
         for config, row in made.examples.items():
             self.examples.setdefault(config, {}).setdefault(made.split, row)
         for layer, counter in made.counts.items():
@@ -175,24 +210,27 @@ def build(*, project: Project, annotations: list[Path], out: Path, progress: Pro
     with locked_staging(out) as staging:  # the lock first: a swap a kill cut short is repaired before anything
         labels, manifest = project.labels, project.manifest
         splits, names, features = manifest.splits, configs(labels), config_features(labels)
-        (staging / HUB_ANNOTATIONS_FOLDER).mkdir()
-        then = partial(make, labels=labels, manifest=manifest, annotations_dir=staging / HUB_ANNOTATIONS_FOLDER)
+        then = partial(make_batch, labels=labels, manifest=manifest)
+        carried = ExportShards(staging / HUB_ANNOTATIONS_FOLDER)
         run = Run(annotations, labels=labels, manifest=manifest, max_file_bytes=max_file_bytes, workers=workers,
                   then=then, stream=stream, progress=progress)
         parquet = {c: {s: ParquetSink(staging / data_path(c, s), features[c]) for s in splits} for c in names}
         conll = {s: ConllSink(staging / conll_path(s)) for s in splits}
         collected = Collected(splits)
         split_of = {doc.doc_id: doc.split for doc in manifest.documents}
-        for checked in run:
-            made = checked.product
-            if made is None:
+        for batch in run:
+            made_batch: MadeBatch | None = batch.product
+            if made_batch is None:
                 continue
-            collected.add(made, split_of)
-            if made.split is not None:
-                for config, rows in made.rows.items():
-                    parquet[config][made.split].add(rows)
-                for block, depth in made.conll:
-                    conll[made.split].add(block, depth)
+            for made in made_batch.made:
+                collected.add(made, split_of)
+                if made.split is not None:
+                    carried.add(made.task_json)
+                    for block, depth in made.conll:
+                        conll[made.split].add(block, depth)
+            for config, by_split in made_batch.tables.items():
+                for split, table in by_split.items():
+                    parquet[config][split].add(table)
         if not run.report.ok:
             raise Refused(run.report)
         if not collected.documents:
@@ -204,6 +242,7 @@ def build(*, project: Project, annotations: list[Path], out: Path, progress: Pro
                 sink.close()
         for sink in conll.values():
             sink.close(collected.depth)
+        carried.close()
         schema = staging / "schema"
         schema.mkdir()
         shutil.copyfile(project.labels_file, schema / project.labels_file.name)
@@ -218,7 +257,7 @@ def build(*, project: Project, annotations: list[Path], out: Path, progress: Pro
             labels=labels, manifest=manifest, features=features, examples=collected.example_per_config(),
             row_counts=counts, sizes=sizes, data_files=data_files, label_counts=collected.counts,
             version=project.version, prose=prose, prose_file=project.card_prose_file, agreement=agreement,
-            passes=collected.ledger.records(), misaligned=collected.misaligned,
+            passes=collected.ledger.records(), misaligned=collected.misaligned, code_points=collected.code_points,
             results=_results(project, annotations, max_file_bytes) if results else NO_RESULTS,
         ))
         atomic_write_text(staging / CROISSANT_FILE, croissant_jsonld(

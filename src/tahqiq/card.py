@@ -142,12 +142,14 @@ def document_list(documents: list[str]) -> str:
     return _first(", ".join(f"`{d}`" for d in documents[:LISTED]), documents)
 
 
-def provenance_table(manifest: Manifest) -> str:
+def provenance_table(manifest: Manifest, code_points: dict[str, int]) -> str:
+    """One row per document of the manifest; `code_points` has the length of the texts the build read (the others
+    are read from their seed files)."""
     lines = ["| doc_id | split | title (from the text) | publisher named in the text | rights | code points | sha256 |",
              "|---|---|---|---|---|---|---|"]
     for doc in manifest.documents:
         lines.append(f"| `{doc.doc_id}` | {doc.split} | {doc.title or '—'} | {doc.source or '—'} | {doc.copyright} | "
-                     f"{len(doc.read_text())} | `{doc.sha256[:16]}…` |")
+                     f"{code_points.get(doc.doc_id) or len(doc.read_text())} | `{doc.sha256[:16]}…` |")
     return "\n".join(lines) + f"\n\n{manifest.copyright}"
 
 
@@ -229,7 +231,8 @@ def render_card(*, labels: LabelSet, manifest: Manifest, features: dict[str, Fea
                 examples: dict[str, dict], row_counts: dict[str, dict[str, int]],
                 sizes: dict[str, dict[str, int]], data_files: dict[str, dict[str, str]],
                 label_counts: dict[str, dict[str, Counter]], agreement: dict[str, AgreementResult], version: str,
-                passes: list[dict], misaligned: list[tuple[str, str, str]], results: str, prose: str,
+                passes: list[dict], misaligned: list[tuple[str, str, str]], code_points: dict[str, int],
+                results: str, prose: str,
                 prose_file: Path) -> str:
     """The card; `agreement` maps a heading (which documents) to the agreement of the two passes on them."""
     data = card_data(features=features, row_counts=row_counts, sizes=sizes, data_files=data_files)
@@ -241,7 +244,7 @@ def render_card(*, labels: LabelSet, manifest: Manifest, features: dict[str, Fea
         "labels": label_tables(labels),
         "counts": count_tables(row_counts, label_counts, labels),
         "examples": example_rows(examples),
-        "provenance": provenance_table(manifest),
+        "provenance": provenance_table(manifest, code_points),
         "agreement": agreement_text,
         "passes": passes_table(passes),
         "results": results,

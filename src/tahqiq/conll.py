@@ -8,7 +8,7 @@ one column per further nesting level: the BIO tags of the entities nested one le
 from __future__ import annotations
 
 from tahqiq.errors import DataError
-from tahqiq.text import aligned_bio, bio_tags, outermost
+from tahqiq.text import aligned_bio, bio_tags, outermost, tokenize
 
 Span = tuple[int, int, str]
 
@@ -54,26 +54,26 @@ def token_offsets(text: str, tokens: list[str]) -> list[tuple[int, int]]:
 def sentence_block(row: dict, depth: int) -> str:
     """One sentence of an `entities` row (labels by name, as `rows.sentence_rows` makes them): its `# id` line and
     one line per token with `depth` tag columns; the first tag column is the row's `ner_tags`."""
-    return _block(row, nesting_levels(_spans(row)), depth)
+    return _block(row, nesting_levels(_spans(row)), depth, token_offsets(row["text"], row["tokens"]))
 
 
 def own_block(row: dict) -> tuple[str, int]:
-    """The sentence block of a row with as many tag columns as the row itself needs, and that number."""
+    """The sentence block of a row that `rows.sentence_rows` just made (its tokens are `tokenize(text)`), with as
+    many tag columns as the row itself needs, and that number."""
     levels = nesting_levels(_spans(row))
     depth = max(1, len(levels))
-    return _block(row, levels, depth), depth
+    return _block(row, levels, depth, tokenize(row["text"])), depth
 
 
-def _block(row: dict, levels: list[list[Span]], depth: int) -> str:
+def _block(row: dict, levels: list[list[Span]], depth: int, offsets) -> str:
     if len(levels) > depth:
         raise DataError(f"row {row['id']} nests entities {len(levels)} deep, more than the {depth} tag columns")
-    offsets = token_offsets(row["text"], row["tokens"])
     columns = [list(row["ner_tags"])]
     columns += [bio_tags(offsets, level) for level in levels[1:]]
     columns += [["O"] * len(offsets)] * (depth - len(columns))
     lines = [f"# id = {row['id']}"]
     for index, token in enumerate(row["tokens"]):
-        if any(c.isspace() for c in token) or not token:
+        if len(token.split()) != 1 or token.strip() != token:
             raise DataError(f"row {row['id']}: token {token!r} cannot stand on a CoNLL line")
         lines.append("\t".join([token, *(column[index] for column in columns)]))
     return "\n".join(lines) + "\n"

@@ -124,8 +124,15 @@ class Annotation:
         """The regions of one layer in text order."""
         return list(self._layers.get(name, ()))
 
+    @cached_property
+    def _targets(self) -> dict[tuple[str, str], list[str]]:
+        out: dict[tuple[str, str], list[str]] = {}
+        for link in self.links:
+            out.setdefault((link.source_id, link.label), []).append(link.target_id)
+        return out
+
     def linked(self, region_id: str, relation: str) -> list[str]:
-        return [link.target_id for link in self.links if link.source_id == region_id and link.label == relation]
+        return list(self._targets.get((region_id, relation), ()))
 
 
 @dataclass

@@ -7,35 +7,39 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 from datasets import Features
 
-ROWS_PER_GROUP = 10_000
+ROWS_PER_GROUP = 1_000
 
 
 class ParquetSink:
-    """One Parquet file with the HF features in its schema metadata; rows come in already encoded
-    (`features.row_encoder`)."""
+    """One Parquet file with the HF features in its schema metadata, written from Arrow tables of encoded rows
+    (`features.row_encoder`) in row groups of ROWS_PER_GROUP, however the tables were cut."""
 
     def __init__(self, path: Path, features: Features):
         self.path = path
         self.schema = features.arrow_schema
-        self.pending: list[dict] = []
+        self.pending: list[pa.Table] = []
+        self.pending_rows = 0
         self.rows = 0
         self.nbytes = 0  # the Arrow size of what was written, which the card reports
         self._writer: pq.ParquetWriter | None = None
 
-    def add(self, rows: list[dict]) -> None:
-        self.pending += rows
-        while len(self.pending) >= ROWS_PER_GROUP:
-            self._write(self.pending[:ROWS_PER_GROUP])
-            del self.pending[:ROWS_PER_GROUP]
+    def add(self, table: pa.Table) -> None:
+        self.pending.append(table)
+        self.pending_rows += table.num_rows
+        if self.pending_rows >= ROWS_PER_GROUP:
+            whole = pa.concat_tables(self.pending).combine_chunks()
+            groups = self.pending_rows // ROWS_PER_GROUP * ROWS_PER_GROUP
+            self._write(whole.slice(0, groups))
+            rest = whole.slice(groups)
+            self.pending, self.pending_rows = [rest], rest.num_rows
 
-    def _write(self, rows: list[dict]) -> None:
-        table = pa.Table.from_pylist(rows, schema=self.schema)
+    def _write(self, table: pa.Table) -> None:
         if self._writer is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._writer = pq.ParquetWriter(self.path, self.schema)
@@ -44,9 +48,10 @@ class ParquetSink:
         self.nbytes += table.nbytes
 
     def close(self) -> None:
-        if self.pending or self._writer is None:  # an empty split still gets its (empty) file
-            self._write(self.pending)
-            self.pending = []
+        if self.pending_rows or self._writer is None:  # an empty split still gets its (empty) file
+            self._write(pa.concat_tables(self.pending).combine_chunks() if self.pending
+                        else self.schema.empty_table())
+            self.pending, self.pending_rows = [], 0
         assert self._writer is not None
         self._writer.close()
 
@@ -95,3 +100,34 @@ def pad_block(block: str, depth: int) -> str:
     if have >= depth:
         return block
     return head + "\n" + tokens.replace("\n", "\tO" * (depth - have) + "\n")
+
+
+class ExportShards:
+    """Label Studio tasks as export files (JSON arrays) of at most `per_file` tasks each, `tasks-00000.json` on, in
+    the order they come: a folder of one file per document would not scale to a large corpus (nor to the Hub)."""
+
+    def __init__(self, folder: Path, per_file: int = 1000):
+        self.folder = folder
+        self.per_file = per_file
+        self._fh: BinaryIO | None = None
+        self._in_file = 0
+        self.files = 0
+
+    def add(self, task_json: bytes) -> None:
+        if self._fh is None or self._in_file == self.per_file:
+            self._end()
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._fh = open(self.folder / f"tasks-{self.files:05d}.json", "wb")  # noqa: SIM115 - closed in _end
+            self.files += 1
+            self._in_file = 0
+        self._fh.write((b"[\n" if self._in_file == 0 else b",\n") + task_json)
+        self._in_file += 1
+
+    def _end(self) -> None:
+        if self._fh is not None:
+            self._fh.write(b"\n]\n")
+            self._fh.close()
+            self._fh = None
+
+    def close(self) -> None:
+        self._end()

@@ -61,9 +61,8 @@ def canonical_task(task: dict, *, attribute_order: list[str]) -> dict:
     return out
 
 
-def dumps_tasks(tasks: list[dict], *, compact: bool = False) -> str:
-    """Sorted keys; one key per line (diff-friendly) unless `compact` (one line, written many times faster)."""
-    return json.dumps(tasks, ensure_ascii=False, indent=None if compact else 1, sort_keys=True) + "\n"
+def dumps_tasks(tasks: list[dict]) -> str:
+    return json.dumps(tasks, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
 def task_file(directory: Path, task: dict) -> Path:

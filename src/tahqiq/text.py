@@ -101,15 +101,18 @@ def _split_edges(text: str, tokens: list[tuple[int, int]]) -> list[tuple[int, in
 
 
 def bio_tags(tokens: list[tuple[int, int]], spans: list[tuple[int, int, str]]) -> list[str]:
-    """BIO tags from the outermost spans: a token inside a span is B- at its first token, I- after."""
+    """BIO tags from the outermost spans: a token inside a span is B- at its first token, I- after. The outer spans
+    do not overlap and the tokens are in order, so one sweep finds the span each token may fall in."""
     outer = outermost(spans)
-    tags = []
+    tags, at = [], 0
     for start, end in tokens:
+        while at < len(outer) and outer[at][1] <= start:
+            at += 1
         tag = "O"
-        for s_start, s_end, label in outer:
+        if at < len(outer):
+            s_start, s_end, label = outer[at]
             if s_start <= start and end <= s_end:
                 tag = ("B-" if start == s_start else "I-") + label
-                break
         tags.append(tag)
     return tags
 

@@ -4,7 +4,8 @@ Each check is a pure generator of Issues. Export files are read task by task (`r
 its own (in worker processes when asked), and only the ids that must be unique across tasks are checked here, in
 file order, so the report is the same for any number of workers. Level 3 runs on every annotation whose structure
 is sound; one with level 2 errors is listed in `Report.skipped`, so a report never looks complete when it is not.
-A caller that wants more of each sound task (the build's rows) passes `then`, which runs in the same worker."""
+A caller that wants more of the sound tasks (the build's rows) passes `then`, which runs in the same worker on each
+batch of them."""
 
 from __future__ import annotations
 
@@ -42,8 +43,8 @@ class Checked:
     issues: list[Issue] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     keys: TaskKeys | None = None  # None when the schema failed (nothing more was checked)
-    task: Task | None = None  # the parsed task, when the caller keeps tasks
-    product: Any = None  # what `then` made of the task, when it has no error of its own
+    task: Task | None = None  # the parsed task (dropped before it leaves a worker unless the caller keeps tasks)
+    sound: bool = False  # no error of its own: `then` takes it
     broken: bool = False  # its JSON failed: the file is read again whole, for the message
 
 
@@ -54,7 +55,7 @@ class Context:
     labels: LabelSet
     manifest: Manifest
     keep_tasks: bool
-    then: Callable[[Task], Any] | None
+    then: Callable[[list[Task]], Any] | None
 
 
 _CONTEXT: list[Context] = []  # the worker's context, set once when the worker starts
@@ -99,10 +100,8 @@ def _check_one(raw: RawTask, file: str, context: Context) -> Checked:
         return Checked(raw.index, issues)
     task = parse_task(value, index=raw.index, file=file)
     issues, skipped = check_task(task, labels=context.labels, manifest=context.manifest)
-    product = None
-    if context.then is not None and not any(i.severity is Severity.ERROR for i in issues):
-        product = context.then(task)
-    return Checked(raw.index, issues, skipped, TaskKeys.of(task), task if context.keep_tasks else None, product)
+    sound = not any(i.severity is Severity.ERROR for i in issues)
+    return Checked(raw.index, issues, skipped, TaskKeys.of(task), task, sound)
 
 
 def _whole(path: Path, max_bytes: int) -> tuple[list[RawTask], list[Issue]]:
@@ -128,10 +127,27 @@ class Unit:
 UNFRAMED, END, UNREADABLE = "unframed", "end", "unreadable"
 
 
-def check_unit(unit: Unit) -> tuple[Unit, list[Checked]]:
+@dataclass
+class Batch:
+    """The checked tasks of one unit, and what `then` made of the sound ones."""
+
+    checked: list[Checked]
+    product: Any = None
+
+
+def _check_batch(file: str, raws: list[RawTask], context: Context) -> Batch:
+    checked = [_check_one(raw, file, context) for raw in raws]
+    sound = [c.task for c in checked if c.sound and c.task is not None]
+    product = context.then(sound) if context.then is not None and sound else None
+    if not context.keep_tasks:
+        for c in checked:
+            c.task = None
+    return Batch(checked, product)
+
+
+def check_unit(unit: Unit) -> tuple[Unit, Batch]:
     """Check a batch of tasks of one file (what a worker does); a mark passes through, so it arrives in order."""
-    checked = [_check_one(raw, unit.file, _CONTEXT[0]) for raw in unit.raws]
-    return Unit(unit.file, mark=unit.mark, problem=unit.problem), checked
+    return Unit(unit.file, mark=unit.mark, problem=unit.problem), _check_batch(unit.file, unit.raws, _CONTEXT[0])
 
 
 def _units(path: Path, *, stream: bool) -> Iterator[Unit]:
@@ -153,13 +169,13 @@ def _units(path: Path, *, stream: bool) -> Iterator[Unit]:
 
 
 class Run:
-    """One validation run over export files: iterate it for the checked tasks, in file order; the report is complete
-    when the iteration ends. A file whose framing or JSON the streaming reader cannot take is read again whole (in
+    """One validation run over export files: iterate it for the batches of checked tasks, in file order; the report is
+    complete when the iteration ends. A file whose framing or JSON the streaming reader cannot take is read again whole (in
     this process) by the strict parser, and only what that finds is reported for it."""
 
     def __init__(self, paths: Iterable[Path], *, labels: LabelSet, manifest: Manifest,
                  max_file_bytes: int = DEFAULT_MAX_FILE_MB << 20, workers: int | None = None,
-                 then: Callable[[Task], Any] | None = None, keep_tasks: bool = False, stream: bool = True,
+                 then: Callable[[list[Task]], Any] | None = None, keep_tasks: bool = False, stream: bool = True,
                  progress: Progress = SILENT):
         self.paths = list(paths)
         self.files = export_files(self.paths)
@@ -179,7 +195,7 @@ class Run:
             else:
                 yield Unit(str(path), mark=UNREADABLE, problem=problem)
 
-    def __iter__(self) -> Iterator[Checked]:
+    def __iter__(self) -> Iterator[Batch]:
         report = self.report
         if not self.files:
             report.extend([make_issue("empty-input", "no *.json export in "
@@ -191,13 +207,13 @@ class Run:
         results = ordered_map(check_unit, self._all_units(), workers=self.workers, initializer=_set_context,
                               initargs=(self.context,))
         with self.progress.counter(desc="validating", unit="task") as advance:
-            for unit, checked in results:
-                advance(len(checked))
-                if unit.mark == UNFRAMED or any(c.broken for c in checked):
+            for unit, batch in results:
+                advance(len(batch.checked))
+                if unit.mark == UNFRAMED or any(c.broken for c in batch.checked):
                     broken = True
-                if not broken:
-                    found += checked
-                    yield from checked
+                if not broken and batch.checked:
+                    found += batch.checked
+                    yield batch
                 if unit.mark == UNREADABLE:
                     report.files += 1
                     report.extend([unit.problem])
@@ -208,9 +224,10 @@ class Run:
                     found = []
                     raws, issues = _whole(Path(unit.file), self.max_file_bytes)
                     report.extend(issues)
-                    for raw in raws:
-                        found.append(_check_one(raw, unit.file, self.context))
-                        yield found[-1]
+                    for start in range(0, len(raws), BATCH_TASKS):
+                        batch = _check_batch(unit.file, raws[start:start + BATCH_TASKS], self.context)
+                        found += batch.checked
+                        yield batch
                     if issues:
                         found, broken = [], False
                         continue
@@ -241,5 +258,5 @@ def validate_paths(paths: Iterable[Path], *, labels: LabelSet, manifest: Manifes
     task, is an error."""
     run = Run(paths, labels=labels, manifest=manifest, max_file_bytes=max_file_bytes, workers=workers,
               keep_tasks=True, stream=stream, progress=progress)
-    tasks = [checked.task for checked in run if checked.task is not None]
+    tasks = [checked.task for batch in run for checked in batch.checked if checked.task is not None]
     return Validation(run.report, tasks)
