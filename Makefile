@@ -28,9 +28,10 @@ studio-install: $(STAMP)
 test: $(STAMP) studio-install
 	$(BIN)/python -m pytest
 
+## make bench: start-up time, then validate and build on synthetic exports of 1k / 10k / 100k tasks (a few minutes)
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_startup.py
-	$(BIN)/python scripts/bench_validate.py
+	$(BIN)/python scripts/bench_scale.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts

@@ -14,8 +14,7 @@ import mlcroissant as mlc
 import pyarrow.parquet as pq
 import pytest
 
-from tahqiq.agreement import agreement_rows
-from tahqiq.agreement import agreement_from_tasks
+from tahqiq.agreement import agreement_from_tasks, agreement_rows
 from tahqiq.build import FIRST_PASS, SECOND_PASS, data_path
 from tahqiq.croissant import CROISSANT_FILE, card_bullets, card_section
 from tahqiq.errors import DataError

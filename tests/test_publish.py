@@ -56,8 +56,7 @@ def test_dry_run_plan_lists_exactly_the_built_files_without_token_or_network(tmp
     assert planned == files_of(out)
     assert {"README.md", "LICENSE", "schema/labels.yaml", "schema/export.schema.json",
             "schema/labeling_config.xml", "documents/train-00000-of-00001.parquet"} <= planned.keys()
-    assert sorted(p for p in planned if p.startswith("annotations/")) == \
-        sorted(f"annotations/{p.name}" for p in ANNOTATIONS_DIR.glob("*.json"))
+    assert sorted(p for p in planned if p.startswith("annotations/")) == ["annotations/tasks-00000.json"]
     card_yaml = done.stdout.split("card YAML (README.md):\n", 1)[1]
     assert yaml_block(card_yaml) == yaml_block((out / "README.md").read_text(encoding="utf-8"))
     assert f"message: Tahqiq data v{VERSION}" in done.stdout

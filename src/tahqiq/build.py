@@ -32,7 +32,7 @@ from tahqiq.outdir import MARKER, check_out, locked_staging, swap_in
 from tahqiq.progress import SILENT, Progress
 from tahqiq.project import HUB_ANNOTATIONS_FOLDER, Project
 from tahqiq.results import benchmark_results, results_markdown
-from tahqiq.rows import document_row, misaligned_entities, sentence_rows
+from tahqiq.rows import document_row, misaligned_entities, region_rows, sentence_rows
 from tahqiq.sinks import ConllSink, ExportShards, ParquetSink
 from tahqiq.store import canonical_task
 from tahqiq.validate import Run, validate_paths
@@ -99,7 +99,8 @@ def make(task: Task, *, labels: LabelSet, manifest: Manifest) -> Made:
                                   option=orjson.OPT_SORT_KEYS)
     made.code_points = len(doc.text)
     made.split = doc.split
-    by_config = {DOCUMENTS: [document_row(doc, labels)], **sentence_rows(doc, labels)}
+    made_rows = region_rows(doc, labels)
+    by_config = {DOCUMENTS: [document_row(doc, labels, made_rows)], **sentence_rows(doc, labels, made_rows)}
     encoders = _encoders(labels)
     for config, rows in by_config.items():
         made.rows[config] = [encoders[config](row) for row in rows]

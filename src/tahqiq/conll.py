@@ -8,7 +8,7 @@ one column per further nesting level: the BIO tags of the entities nested one le
 from __future__ import annotations
 
 from tahqiq.errors import DataError
-from tahqiq.text import aligned_bio, bio_tags, outermost, tokenize
+from tahqiq.text import aligned_spans, bio_tags, outermost, tokenize
 
 Span = tuple[int, int, str]
 
@@ -30,8 +30,7 @@ def _spans(row: dict) -> list[Span]:
     """The row's entities that align with its tokens (the others are left out of every tag column, as they are
     left out of `ner_tags`)."""
     spans = [(e["start"], e["end"], e["label"]) for e in row["entities"]]
-    _, _, left_out = aligned_bio(row["text"], spans)
-    return [s for s in spans if s not in left_out]
+    return aligned_spans(row["text"], spans)[0]
 
 
 def nesting_depth(rows: list[dict]) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from tahqiq.gold import GoldDocument
 from tahqiq.labels import CLAIM, ENTITY, LabelSet
 from tahqiq.model import Region
-from tahqiq.text import Sentence, aligned_bio
+from tahqiq.text import Sentence, aligned_bio, aligned_spans
 
 
 def row_id(doc_id: str, sentence: int) -> str:
@@ -14,11 +14,11 @@ def row_id(doc_id: str, sentence: int) -> str:
     return f"{doc_id}-{sentence:03d}"
 
 
-def region_row(doc: GoldDocument, region: Region, labels: LabelSet, shift: int = 0) -> dict:
+def region_row(doc: GoldDocument, region: Region, labels: LabelSet) -> dict:
     """A region as a row item: id, offsets and text, its label where the layer has several, every attribute of its
     layer (None when not given) and the ids each relation from it links to."""
     layer = labels.layers[region.layer]
-    row = {"id": region.id, "start": region.start - shift, "end": region.end - shift, "text": region.text}
+    row = {"id": region.id, "start": region.start, "end": region.end, "text": region.text}
     if not layer.single_label:
         row["label"] = region.label
     row.update({name: region.attrs.get(name) for name in layer.attributes})
@@ -26,11 +26,16 @@ def region_row(doc: GoldDocument, region: Region, labels: LabelSet, shift: int =
     return row
 
 
-def document_row(doc: GoldDocument, labels: LabelSet) -> dict:
+def region_rows(doc: GoldDocument, labels: LabelSet) -> dict[str, dict]:
+    """Every region's row item with document offsets, by region id: made once, shifted for each sentence."""
+    return {r.id: region_row(doc, r, labels) for r in doc.annotation.regions.values()}
+
+
+def document_row(doc: GoldDocument, labels: LabelSet, made: dict[str, dict] | None = None) -> dict:
+    made = region_rows(doc, labels) if made is None else made
     return {
         "doc_id": doc.doc_id, "title": doc.title, "source": doc.source, "text": doc.text,
-        **{layer.config: [region_row(doc, r, labels) for r in doc.layer(name)]
-           for name, layer in labels.layers.items()},
+        **{layer.config: [made[r.id] for r in doc.layer(name)] for name, layer in labels.layers.items()},
         "sentences": [{"start": s.start, "end": s.end, "zone": s.zone} for s in doc.sentences],
     }
 
@@ -45,23 +50,27 @@ def misaligned_entities(doc: GoldDocument) -> list[Region]:
     for sentence in doc.sentences:
         regions = _inside(doc.layer(ENTITY), sentence)
         text = doc.text[sentence.start:sentence.end]
-        _, _, left_out = aligned_bio(text, [(r.start - sentence.start, r.end - sentence.start, r.id)
-                                            for r in regions])
+        _, left_out = aligned_spans(text, [(r.start - sentence.start, r.end - sentence.start, r.id)
+                                           for r in regions])
         out += [r for r in regions if r.id in {span[2] for span in left_out}]
     return out
 
 
-def sentence_rows(doc: GoldDocument, labels: LabelSet) -> dict[str, list[dict]]:
+def sentence_rows(doc: GoldDocument, labels: LabelSet, made: dict[str, dict] | None = None
+                  ) -> dict[str, list[dict]]:
     """Rows of the per-sentence configs (one per layer) for one document. The entity config adds tokens and BIO
-    tags, the claim config whether the sentence holds a claim."""
+    tags, the claim config whether the sentence holds a claim. `made` are the document's `region_rows`."""
+    made = region_rows(doc, labels) if made is None else made
+    layers = {name: doc.layer(name) for name in labels.layers}
     out: dict[str, list[dict]] = {layer.config: [] for layer in labels.layers.values()}
     for index, sentence in enumerate(doc.sentences):
         shift = sentence.start
         text = doc.text[sentence.start:sentence.end]
         base = {"id": row_id(doc.doc_id, index), "doc_id": doc.doc_id, "text": text, "zone": sentence.zone}
         for name, layer in labels.layers.items():
-            regions = _inside(doc.layer(name), sentence)
-            row = {**base, layer.config: [region_row(doc, r, labels, shift) for r in regions]}
+            regions = _inside(layers[name], sentence)
+            row = {**base, layer.config: [{**made[r.id], "start": r.start - shift, "end": r.end - shift}
+                                          for r in regions]}
             if name == ENTITY:
                 tokens, tags, _ = aligned_bio(text, [(r.start - shift, r.end - shift, r.label) for r in regions])
                 row.update(tokens=[text[s:e] for s, e in tokens], ner_tags=tags)

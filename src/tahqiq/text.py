@@ -84,9 +84,22 @@ def aligned_bio(text: str, spans: list[tuple[int, int, str]]
     """Tokens of `text` (never cut at the spans: tokens must not reveal where entities start), their BIO tags from
     the spans whose edges fall on token edges, and the spans that do not (left out of the tags, as spaCy does)."""
     tokens = tokenize(text)
-    starts, ends = {s for s, _ in tokens}, {e for _, e in tokens}
+    aligned, left_out = aligned_spans(text, spans)
+    return tokens, bio_tags(tokens, aligned), left_out
+
+
+@lru_cache(maxsize=4096)
+def _token_edges(text: str) -> tuple[frozenset[int], frozenset[int]]:
+    tokens = tokenize(text)
+    return frozenset(s for s, _ in tokens), frozenset(e for _, e in tokens)
+
+
+def aligned_spans(text: str, spans: list[tuple[int, int, str]]
+                  ) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]:
+    """The spans whose edges fall on token edges of `text`, and the others."""
+    starts, ends = _token_edges(text)
     aligned = [s for s in spans if s[0] in starts and s[1] in ends]
-    return tokens, bio_tags(tokens, aligned), [s for s in spans if s not in aligned]
+    return aligned, [s for s in spans if s not in aligned]
 
 
 def _split_edges(text: str, tokens: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -22,8 +22,7 @@ from tahqiq.parallel import default_workers, ordered_map
 from tahqiq.progress import SILENT, Progress
 from tahqiq.validate.meaning import check_meaning, choose_annotation, sentence_spans
 from tahqiq.validate.reader import RawTask, Unframed, parse_task_json, scan_tasks
-from tahqiq.validate.schema import (DEFAULT_MAX_FILE_MB, MISSING, file_problem, load_json, not_a_list,
-                                    task_schema_issues)
+from tahqiq.validate.schema import DEFAULT_MAX_FILE_MB, MISSING, file_problem, load_json, not_a_list, task_schema_issues
 from tahqiq.validate.structure import TaskIndex, TaskKeys, check_across, check_annotation, check_seed
 
 BATCH_TASKS = 64  # tasks per unit of work handed to a worker
@@ -169,9 +168,9 @@ def _units(path: Path, *, stream: bool) -> Iterator[Unit]:
 
 
 class Run:
-    """One validation run over export files: iterate it for the batches of checked tasks, in file order; the report is
-    complete when the iteration ends. A file whose framing or JSON the streaming reader cannot take is read again whole (in
-    this process) by the strict parser, and only what that finds is reported for it."""
+    """One validation run over export files: iterate it for the batches of checked tasks, in file order; the report
+    is complete when the iteration ends. A file whose framing or JSON the streaming reader cannot take is read again
+    whole (in this process) by the strict parser, and only what that finds is reported for it."""
 
     def __init__(self, paths: Iterable[Path], *, labels: LabelSet, manifest: Manifest,
                  max_file_bytes: int = DEFAULT_MAX_FILE_MB << 20, workers: int | None = None,

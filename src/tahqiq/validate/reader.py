@@ -68,11 +68,11 @@ def _skip_space(buf: bytes, at: int) -> int:
     return at
 
 
-def scan_tasks(path: Path) -> Iterator[RawTask]:
+def scan_tasks(path: Path, *, chunk_bytes: int = CHUNK_BYTES) -> Iterator[RawTask]:
     """The elements of the top-level array of `path`, in order. Raises Unframed when the file is not an array of
     objects and arrays separated by commas (the caller then reads it whole)."""
     with open(path, "rb") as fh:
-        buf = fh.read(CHUNK_BYTES)
+        buf = fh.read(chunk_bytes)
         if buf.startswith(BOM):
             buf = buf[len(BOM):]
         at = _skip_space(buf, 0)
@@ -80,7 +80,7 @@ def scan_tasks(path: Path) -> Iterator[RawTask]:
             raise Unframed
         start, index, done = at + 1, 0, False
         while not done:
-            more = fh.read(CHUNK_BYTES)
+            more = fh.read(chunk_bytes)
             done = not more
             buf = buf[start:] + more
             start = 0

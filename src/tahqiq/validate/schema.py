@@ -2,7 +2,7 @@
 (`schema/export.schema.json` is its published copy, written by `tahqiq generate`).
 
 `jsonschema` is the reference validator and writes every message; `jsonschema-rs` only screens each task first,
-because the pure-Python validator runs at a few tasks per second on full articles (scripts/bench_validate.py)."""
+because the pure-Python validator runs at a few tasks per second on full articles (scripts/bench_scale.py)."""
 
 from __future__ import annotations
 

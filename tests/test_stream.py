@@ -1,0 +1,130 @@
+"""The streaming reader and the workers change nothing but speed and memory: the report and every built byte are
+the same read whole or in chunks, by one process or two."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tahqiq.build import build
+from tahqiq.outdir import MARKER
+from tahqiq.validate import Run, validate_paths
+from tahqiq.validate.reader import Unframed, parse_task_json, scan_tasks
+
+from conftest import ANNOTATIONS_DIR, FIXTURES, ROOT, SEEDS_DIR, make_project
+
+sys.path.insert(0, str(ROOT / "scripts"))
+from synthetic import write_project  # noqa: E402
+
+from tahqiq.project import Project  # noqa: E402
+
+TRICKY = ['"', "\\", '\\"', "\\\\", "{", "}", "[", "]", '"}]', "\\\\\"", "ديب سيك", "\n", "\u2028", "\\u0022"]
+strings = st.lists(st.sampled_from(TRICKY) | st.text(max_size=5), max_size=6).map("".join)
+values = st.recursive(st.none() | st.booleans() | st.integers(-10**6, 10**6) | strings,
+                      lambda inner: st.lists(inner, max_size=4) | st.dictionaries(strings, inner, max_size=4),
+                      max_leaves=12)
+elements = st.dictionaries(strings, values, max_size=5) | st.lists(values, max_size=4)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(elements, max_size=6), st.integers(1, 64), st.sampled_from([",", " ,\n ", "\n,"]))
+def test_the_scan_cuts_the_array_where_json_does(tmp_path_factory, tasks, chunk, comma):
+    path = tmp_path_factory.mktemp("scan") / "export.json"
+    path.write_text("[" + comma.join(json.dumps(t, ensure_ascii=False) for t in tasks) + "]\n", encoding="utf-8")
+    raws = list(scan_tasks(path, chunk_bytes=chunk))
+    assert [r.index for r in raws] == list(range(len(tasks)))
+    assert [parse_task_json(r.data)[0] for r in raws] == tasks
+
+
+@pytest.mark.parametrize("text", ['{"id": 1}', '[{"id": 1} {"id": 2}]', '[{"id": 1},]', '[1, {"id": 2}]',
+                                  '[{"id": 1}', '[{"id": 1}] x'])
+def test_what_is_not_an_array_of_tasks_is_left_to_the_strict_parser(tmp_path, text):
+    path = tmp_path / "export.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(Unframed):
+        list(scan_tasks(path))
+
+
+@pytest.mark.parametrize("text", ['{"a": 1, "a": 2}', '{"a" : 1, "a":2}', '{"n": 123456789012345678901234}',
+                                  '{"x": NaN}', '{"s": "\\ud800"}', '{"k": "\\":", "k": 1}'])
+def test_each_task_is_parsed_as_strictly_as_the_whole_file(text):
+    from tahqiq.validate.schema import parse_json
+
+    assert parse_task_json(text.encode()) == parse_json(text)
+
+
+def _report(paths, project, **options):
+    report = validate_paths(paths, labels=project.labels, manifest=project.manifest, **options).report
+    return [i.to_dict() for i in report.issues], report.skipped, report.files, report.tasks
+
+
+def test_reports_are_the_same_streamed_or_whole_with_one_or_two_workers(case_exports):
+    project = Project(ROOT)
+    paths = sorted(case_exports.values())
+    whole = _report(paths, project, stream=False, workers=1)
+    assert whole[0]  # the golden cases hold every code
+    assert _report(paths, project, stream=True, workers=1) == whole
+    assert _report(paths, project, stream=True, workers=2) == whole
+
+
+def test_a_file_broken_after_good_tasks_reports_only_what_the_strict_parser_says(tmp_path):
+    project = Project(ROOT)
+    good = (FIXTURES / "export.json").read_text(encoding="utf-8").rstrip()
+    broken = tmp_path / "broken.json"
+    broken.write_text(good[:-1] + ', {"id": }]', encoding="utf-8")
+    issues, *_ = _report([broken], project)
+    assert [(i["code"], i["pointer"]) for i in issues] == [("json-invalid", "")]
+    assert _report([broken], project, stream=False) == _report([broken], project)
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != MARKER}
+
+
+@pytest.fixture(scope="module")
+def synthetic_project(tmp_path_factory) -> Project:
+    """120 synthetic tasks (more than one batch of work) in a project of their own."""
+    folder = tmp_path_factory.mktemp("synthetic") / "project"
+    write_project(folder, 120, Project(ROOT))
+    return Project(folder)
+
+
+def test_builds_are_byte_identical_streamed_or_whole_with_one_or_two_workers(synthetic_project, tmp_path):
+    project = synthetic_project
+    outputs = {}
+    for stream, workers in ((False, 1), (True, 1), (True, 2)):
+        out = tmp_path / f"out-{stream}-{workers}"
+        summary = build(project=project, annotations=[project.annotations_dir], out=out, workers=workers,
+                        stream=stream, results=False)
+        assert sum(len(ids) for ids in summary.documents.values()) == 120
+        outputs[stream, workers] = _files(out)
+    first = outputs[False, 1]
+    assert any(name.endswith(".parquet") for name in first)
+    assert outputs[True, 1] == first
+    assert outputs[True, 2] == first
+
+
+def test_the_real_gold_builds_the_same_streamed_or_whole(tmp_path):
+    project = make_project(tmp_path / "project", SEEDS_DIR)
+    shutil.copytree(ANNOTATIONS_DIR, project.root / "annotations")
+    whole = build(project=project, annotations=[project.annotations_dir], out=tmp_path / "whole", stream=False,
+                  results=False)
+    streamed = build(project=project, annotations=[project.annotations_dir], out=tmp_path / "streamed",
+                     workers=2, results=False)
+    assert whole.rows == streamed.rows
+    assert _files(tmp_path / "whole") == _files(tmp_path / "streamed")
+
+
+def test_a_run_gives_each_batch_of_tasks_once_in_file_order(synthetic_project):
+    project = synthetic_project
+    run = Run([project.annotations_dir], labels=project.labels, manifest=project.manifest, workers=2)
+    indices = [checked.index for batch in run for checked in batch.checked]
+    assert indices == list(range(120))
+    assert run.report.ok and run.report.tasks == 120
