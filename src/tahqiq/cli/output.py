@@ -5,14 +5,20 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from tahqiq.issues import CATALOGUE, Issue, Report
 
 T = TypeVar("T")
 REPORT_FORMAT_VERSION = 2  # of `tahqiq validate --format json`; raised whenever a key changes meaning
+
+
+class Place(Protocol):
+    """Where an issue is in a tool's own terms (Label Studio's ids for a pull)."""
+
+    def describe(self) -> str: ...
 
 
 def _location(issue: Issue) -> str:
@@ -28,13 +34,19 @@ def _location(issue: Issue) -> str:
     return " · ".join(parts)
 
 
-def render_text(report: Report, *, max_issues: int | None = None) -> str:
+def render_text(report: Report, *, max_issues: int | None = None,
+                places: Mapping[Issue, Place] | None = None) -> str:
     """Every issue with its location and message, then each hint once per code, the annotations level 3 skipped,
-    and a summary with the count per code."""
+    and a summary with the count per code. An issue with a place (its ids in Label Studio, for a pull) is named by
+    it first, its stored location following."""
     shown = report.issues if max_issues is None else report.issues[:max_issues]
     lines = []
     for issue in shown:
-        lines.append(f"{issue.severity.value} [{issue.code}] L{issue.level} {_location(issue)}")
+        place = (places or {}).get(issue)
+        lines.append(f"{issue.severity.value} [{issue.code}] L{issue.level} "
+                     f"{place.describe() if place is not None else _location(issue)}")
+        if place is not None:
+            lines.append(f"    stored as: {_location(issue)}")
         lines.append(f"    {issue.message}")
         for other in issue.related:
             lines.append(f"    see also: {other.file} · {other.pointer}")
