@@ -57,8 +57,9 @@ def render_text(report: Report, *, max_issues: int | None = None,
         lines.append("hints:")
         lines += [f"  [{code}] {CATALOGUE[code].hint}" for code in counts]
     for skip in report.skipped:
+        which = f" · region(s) {', '.join(skip.region_ids)}" if skip.region_ids else ""
         lines.append(f"note: level 3 skipped for {skip.file} · task {skip.task_id} · annotation "
-                     f"{skip.annotation_id} until its level 2 error(s) are fixed ({', '.join(skip.codes)})")
+                     f"{skip.annotation_id}{which} until its level 2 error(s) are fixed ({', '.join(skip.codes)})")
     verdict = "ok" if report.ok else "FAILED"
     per_code = f" — {', '.join(f'{code} {n}' for code, n in counts.items())}" if counts else ""
     lines.append(f"{verdict}: {report.files} file(s), {report.tasks} task(s), {len(report.errors)} error(s), "
@@ -80,8 +81,8 @@ def render_json(report: Report, *, max_issues: int | None = None) -> str:
         "hints": {code: CATALOGUE[code].hint for code in counts},
         "issues": [{k: v for k, v in issue.to_dict().items() if k != "hint"} for issue in shown],
         "issues_not_shown": len(report.issues) - len(shown),
-        "skipped": [{"file": s.file, "task_id": s.task_id, "annotation_id": s.annotation_id, "codes": list(s.codes)}
-                    for s in report.skipped],
+        "skipped": [{"file": s.file, "task_id": s.task_id, "annotation_id": s.annotation_id, "codes": list(s.codes),
+                     "region_ids": list(s.region_ids)} for s in report.skipped],
     }, ensure_ascii=False, indent=2)
 
 
