@@ -42,3 +42,11 @@ def test_how_many_pulls_to_keep(monkeypatch):
     with pytest.raises(SystemExit) as refused:
         main(["studio", "pull", "--keep", "0"])
     assert refused.value.code == 2
+
+
+def test_push_from_a_raw_export_without_its_stored_form_is_refused(tmp_path, capsys):
+    raw = tmp_path / "export-3-20261130-120000-000000.json"
+    raw.write_text('[{"id": 6, "data": {"text": "x", "doc_id": "d"}, "meta": {"tahqiq": {"task_id": 1}}, '
+                   '"annotations": []}]', encoding="utf-8")
+    assert main(["studio", "push", "--studio-dir", str(tmp_path), "--from", str(raw)]) == 2
+    assert "pulled-" in capsys.readouterr().err

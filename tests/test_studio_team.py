@@ -14,8 +14,10 @@ from datasets import load_dataset
 from test_studio import span, task_ids, ui_annotation
 
 from tahqiq.agreement import agreement_from_tasks
+from tahqiq.baselines import model_version
 from tahqiq.build import build
 from tahqiq.cli import main
+from tahqiq.evaluate import evaluate
 from tahqiq.project import Project
 from tahqiq.studio.home import load_credentials, read_passwords
 from tahqiq.studio.identities import PASS_IDENTITIES, load_register
@@ -148,3 +150,13 @@ def test_an_added_article_is_pushed_annotated_pulled_validated_and_built(studio_
     rows = load_dataset(str(out), "documents", cache_dir=str(tmp_path / "hf-cache"))["train"]
     (doc,) = [d for d in rows if d["doc_id"] == seed.doc_id]
     assert doc["text"] == ARTICLE and [n["value"] for n in doc["numbers"]] == [30e9]
+
+    kept = sorted(studio_home.pulls_dir.glob(f"export-{summary.project_id}-*.json"))[-1]
+    assert list(evaluate(project, config="numbers", split="train", predictions=kept)) == [model_version()]
+    again = push(project=project, home=studio_home, annotations_dir=tmp_path / "unused", title="added-again",
+                 source=str(kept), predictions=False)  # the kept pull's stored form, not Label Studio's ids
+    stored = validate_paths([project.annotations_dir], labels=project.labels, manifest=project.manifest).tasks
+    assert again.counts["annotations created"] == sum(len(t.annotations) for t in stored)
+    fresh = tmp_path / "fresh"
+    pull(project=project, home=studio_home, annotations_dir=fresh, title="added-again")
+    assert tree_bytes(fresh) == tree_bytes(project.annotations_dir)

@@ -208,8 +208,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     _project_options(p, annotations=True)
     p.add_argument("--no-predictions", action="store_true", help="do not send the rule-based suggestions")
     p.add_argument("--from", dest="source", metavar="SOURCE",
-                   help="take the annotations from a published dataset instead: a built folder (dist/hub) or "
-                        "OWNER/NAME on the Hugging Face Hub (HF_ENDPOINT is honoured)")
+                   help="take the annotations from elsewhere: an export file such as one `pull` kept in "
+                        ".studio/pulls, or a published dataset: a built folder (dist/hub) or OWNER/NAME on the "
+                        "Hugging Face Hub (HF_ENDPOINT is honoured)")
     p.add_argument("--revision", help="with --from OWNER/NAME: branch, tag or commit to reopen")
     p = add("pull", cmd_pull, "bring annotations back into annotations/, validated",
             "Export the project, validate it and only when clean write --annotations-dir (stable form, one file "

@@ -157,11 +157,18 @@ def _check_unsynced(doc_id: str, server_task: dict, stored: dict | None, allow_r
 
 
 def _fetch_export(conn: Connection, project_id: int, export_file: Path) -> list[dict]:
+    """The project's full JSON export, kept with its predictions in full (the plain export names them by id
+    only), so `tahqiq evaluate --predictions` can score the kept file."""
     with api_call("export the project"):
-        raw = b"".join(conn.client.projects.exports.download_sync(project_id, export_type="JSON",
-                                                                  download_all_tasks=True))
-    atomic_write_text(export_file, raw.decode("utf-8"))
-    return json.loads(raw)
+        export = json.loads(b"".join(conn.client.projects.exports.download_sync(project_id, export_type="JSON",
+                                                                               download_all_tasks=True)))
+    with api_call("read the predictions"):
+        full = {p.id: {"id": p.id, "model_version": p.model_version, "result": p.result}
+                for p in conn.client.predictions.list(project=project_id)}
+    for task in export:
+        task["predictions"] = [full[p] for p in task.get("predictions") or [] if p in full]
+    atomic_write_text(export_file, json.dumps(export, ensure_ascii=False, indent=1) + "\n")
+    return export
 
 
 def _identities(conn: Connection, export: list[dict], *, register_file: Path, in_use: set[int]

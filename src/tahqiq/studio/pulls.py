@@ -59,3 +59,14 @@ def last_export(home: StudioHome, project_id: int) -> Path | None:
     exports = [p for files in _pulls(home).values() for p in files
                if p.name.startswith(f"export-{project_id}-")]
     return exports[-1] if exports else None
+
+
+def checked_form(path: Path) -> Path:
+    """The stored form of a kept pull: for `export-…` its `pulled-…` sibling (ids and annotators restored, as
+    checked), any other file as it is."""
+    match = _NAME.fullmatch(path.name)
+    if match and match[1] == "export":
+        sibling = path.with_name(f"pulled-{match[2]}-{match[3]}.json")
+        if sibling.is_file():
+            return sibling
+    return path
