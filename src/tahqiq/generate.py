@@ -26,12 +26,17 @@ _PALETTE = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#
 _LAYER_COLOURS = {"number": "#d4a017", "claim": "#7a869a"}
 
 
-# Label Studio 1.23.2 draws relation arcs in an SVG over the text (class `relations-overlay`) and adds the class
-# below while a relation of the Relations panel is hovered (names read from its frontend bundle; the test of the
-# generated config checks them against the installed one). The style hides the arcs except then, so they never
-# cover the Arabic text, and show with their labels for the relation pointed at.
+# Class names of Label Studio 1.23.2's editor, read from its frontend bundle (the screenshot test checks them in a
+# real browser). It draws relation arcs in an SVG over the text and marks that SVG while a relation of the
+# Relations panel is hovered: the style hides the arcs except then, so they never cover the Arabic text and show,
+# with their labels, for the relation pointed at. Its side panels are left-to-right; the style turns the region
+# texts of the Regions list and of the Info panel right-to-left (its other panels it cannot reach).
 RELATIONS_OVERLAY, RELATION_HIGHLIGHTED = "relations-overlay", "_highlighting--YEDwO"
-_STYLE = (f".{RELATIONS_OVERLAY}:not(.{RELATION_HIGHLIGHTED}) {{ visibility: hidden; }}",)
+REGION_TEXTS = ("lsf-outliner-item__text", "lsf-region-meta__content_type_text")
+_STYLE = (f".{RELATIONS_OVERLAY}:not(.{RELATION_HIGHLIGHTED}) {{ opacity: 0; }}",
+          f"{', '.join('.' + name for name in REGION_TEXTS)} {{ direction: rtl; text-align: right; }}",
+          # the list is laid out wider than its panel: a text narrower than the panel keeps its start in view
+          f".{REGION_TEXTS[0]} {{ max-width: 14em; }}")
 _ROW = "display: flex; align-items: center; flex-wrap: wrap; gap: 0 0.6em; margin: 0"
 
 
