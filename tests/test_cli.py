@@ -80,7 +80,7 @@ def test_validate_selects_ignores_levels_and_caps_issues(case_exports):
 def test_json_report_has_a_format_version_hints_once_and_related_locations(case_exports):
     run = tahqiq("validate", "--format", "json", str(case_exports["duplicate-annotation-id"]))
     report = json.loads(run.stdout)
-    assert report["format_version"] == 2
+    assert report["format_version"] == 3
     (issue,) = [i for i in report["issues"] if i["code"] == "duplicate-annotation-id"]
     assert "hint" not in issue and report["hints"]["duplicate-annotation-id"]
     assert issue["related"] == [{"file": issue["file"], "pointer": "/0/annotations/0/id"}]

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from xml.etree import ElementTree
 
+import pytest
 from label_studio_sdk.label_interface import LabelInterface
 
 from tahqiq.card import label_tables
 from tahqiq.features import config_features
-from tahqiq.generate import drifted_files, export_schema
+from tahqiq.generate import RELATION_HIGHLIGHTED, RELATIONS_OVERLAY, drifted_files, export_schema
 
 from conftest import ANNOTATIONS_DIR, EXPORT_SCHEMA_FILE, LABELING_CONFIG_FILE, LABELS, PROJECT
 
@@ -87,3 +88,13 @@ def test_card_label_tables_list_every_label():
             assert f"`{label}`" in tables
     for zone in LABELS.zones:
         assert f"`{zone}`" in tables
+
+
+def test_the_style_names_classes_of_the_installed_label_studio():
+    """The arcs' class names are read from Label Studio's frontend bundle; a new Label Studio must not silently
+    leave the arcs over the text."""
+    bundles = list((PROJECT.studio_dir / "venv").glob("lib/python*/site-packages/web/dist/apps/labelstudio/*.js"))
+    if not bundles:
+        pytest.skip("Label Studio is not installed (make studio-install)")
+    text = "".join(path.read_text(encoding="utf-8", errors="replace") for path in bundles)
+    assert f'"{RELATIONS_OVERLAY}"' in text and f'"{RELATION_HIGHLIGHTED}"' in text

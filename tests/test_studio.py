@@ -7,40 +7,18 @@ import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 from datasets import load_dataset
 
 from tahqiq.build import build
 from tahqiq.cli import main
-from tahqiq.manifest import sha256_text
-from tahqiq.project import Project
 from tahqiq.studio.pull import PullRefused, UnsyncedAnnotations, pull
 from tahqiq.studio.push import push
 from tahqiq.validate import validate_paths
 
-from conftest import ANNOTATIONS_DIR, LABELS, MANIFEST, PROJECT, SEEDS_DIR, make_project
-from studio_fixtures import tree_bytes
+from conftest import ANNOTATIONS_DIR, LABELS, MANIFEST, PROJECT
+from studio_fixtures import EMOJI_DOC, EMOJI_TEXT, tree_bytes
 
 pytestmark = pytest.mark.studio
-
-EMOJI_DOC = "900_emoji_offsets"
-EMOJI_TEXT = "😀 قالت شركة إنفيديا إن مبيعاتها بلغت 30 مليار دولار.\nسطر ثان بلا أرقام.\n"
-
-
-@pytest.fixture(scope="module")
-def emoji_project(tmp_path_factory) -> Project:
-    """A project with the real seeds plus one document whose first character is outside the BMP (two UTF-16
-    units)."""
-    seeds = tmp_path_factory.mktemp("seeds") / "seeds"
-    shutil.copytree(SEEDS_DIR, seeds)
-    (seeds / f"{EMOJI_DOC}.txt").write_bytes(EMOJI_TEXT.encode("utf-8"))
-    raw = yaml.safe_load((seeds / "manifest.yaml").read_text(encoding="utf-8"))
-    raw["documents"].append({"doc_id": EMOJI_DOC, "copyright": "written for Tahqiq's tests",
-                             "sha256": sha256_text(EMOJI_TEXT), "title": None,
-                             "source": None, "language": "ar", "split": "train", "zones": {}})
-    (seeds / "manifest.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    return make_project(tmp_path_factory.mktemp("emoji-project"), seeds)
-
 
 def gold_copy(tmp_path: Path) -> Path:
     """A private copy of the repository's gold; tests never write into the real annotations/."""
@@ -196,8 +174,8 @@ def test_invalid_annotations_make_pull_fail_and_write_nothing(studio_home, studi
     assert issues["unknown-label"].pointer.endswith("/result/0/value/labels/0")
     assert tree_bytes(annotations) == before
 
-    code = main(["studio", "pull", "--studio-dir", str(studio_home.root), "--title", "invalid",
-                 "--annotations-dir", str(annotations)])
+    code = main(["--project", str(emoji_project.root), "studio", "pull", "--studio-dir", str(studio_home.root),
+                 "--title", "invalid", "--annotations-dir", str(annotations)])
     out = capsys.readouterr()
     assert code == 1 and "Traceback" not in out.out + out.err
     assert "[offset-out-of-range]" in out.out and "[unknown-label]" in out.out and "nothing written" in out.out

@@ -12,7 +12,7 @@ import pytest
 
 from tahqiq.cli import main
 from tahqiq.errors import StudioError
-from tahqiq.studio.home import StudioHome, load_credentials, read_state
+from tahqiq.studio.home import StudioHome, load_credentials, read_port, read_state, write_port
 from tahqiq.studio.server import install, is_installed, process_gone, running_session, up
 
 from conftest import PROJECT
@@ -62,12 +62,13 @@ def test_second_up_finds_the_running_server(studio_home):
 
 def test_down_stops_by_pid_and_up_restarts_with_the_same_data(studio_home, studio_client):
     studio_client.projects.create(title="survives-restart")
-    pid = read_state(studio_home).pid
+    pid, url = read_state(studio_home).pid, running_session(studio_home).url
     assert main(["studio", "down", "--studio-dir", str(studio_home.root)]) == 0
     assert process_gone(pid)
     assert read_state(studio_home) is None and running_session(studio_home) is None
     restarted = up(home=studio_home)
     assert not restarted.reused and restarted.pid != pid
+    assert restarted.url == url  # the folder's port is kept, so open tabs reconnect
     from tahqiq.studio.client import connect, find_project
     assert find_project(connect(studio_home), "survives-restart") is not None
 
@@ -94,6 +95,20 @@ def test_busy_port_is_refused(tmp_path):
             up(home=StudioHome(root=tmp_path / "other", venv=PROJECT.studio_dir / "venv"), port=port)
 
 
+def test_a_busy_kept_port_is_refused_with_what_to_do(tmp_path, capsys):
+    home = StudioHome(root=tmp_path / "kept", venv=PROJECT.studio_dir / "venv")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        write_port(home, port)
+        code = main(["studio", "up", "--studio-dir", str(home.root)])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert f"port {port}" in err and "kept for" in err and "--port" in err
+    assert read_port(home) == port and read_state(home) is None  # nothing started, the choice kept
+
+
 def test_commands_print_url_and_login_but_never_secrets(studio_home, capfd, tmp_path):
     home = ["--studio-dir", str(studio_home.root)]
     assert main(["studio", "up", *home]) == 0
@@ -101,7 +116,7 @@ def test_commands_print_url_and_login_but_never_secrets(studio_home, capfd, tmp_
     assert "already running" in up_out.out and running_session(studio_home).url in up_out.out
     assert load_credentials(studio_home).username in up_out.out
     assert main(["studio", "push", *home, "--title", "cli", "--annotations-dir", str(tmp_path / "a")]) == 0
-    assert main(["studio", "status", *home, "--title", "cli"]) == 0
+    assert main(["studio", "status", *home]) == 0
     assert main(["studio", "pull", *home, "--title", "cli", "--annotations-dir", str(tmp_path / "a")]) == 0
     out = up_out.out + up_out.err + "".join(capfd.readouterr())
     creds = load_credentials(studio_home)

@@ -100,6 +100,20 @@ class NothingToBuild(DataError):
     code = "nothing-to-build"
 
 
+class AnnotatorsInvalid(DataError):
+    """annotators.yaml cannot be read, or gives one e-mail or one identity twice, or an identity that is not a
+    whole number above 0."""
+
+    code = "annotators-invalid"
+
+
+class SeedRefused(DataError):
+    """`seed add` refuses a text: not UTF-8, empty, already in the manifest, or under a doc id that is taken or not
+    a safe file name."""
+
+    code = "seed-refused"
+
+
 class UnsyncedAnnotations(DataError):
     """annotations/ holds annotations the Label Studio server does not have; pulling would drop them."""
 

@@ -110,6 +110,9 @@ def evaluate(project: Project, *, config: str, split: str = "test", predictions:
         systems = pre_annotator_lines(bench, project)
     elif predictions.read_bytes()[:4096].removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"["):
         systems = export_lines(bench, predictions, labels)
+        if not systems:
+            raise UsageError(f"{predictions} holds no predictions: score an export whose tasks carry them (the "
+                             "`export-…` files `studio pull` keeps do)")
     else:
         systems = {predictions.name: read_predictions(predictions, config=config, rows=bench.by_id, labels=labels)}
     return {name: score(config, bench.rows, lines, labels=labels,
@@ -152,9 +155,10 @@ def file_predictions(paths: list[Path], *, labels: LabelSet) -> dict[str, dict[s
         ids_only = [i for i, t in enumerate(data if isinstance(data, list) else [])
                     if isinstance(t, dict) and any(not isinstance(p, dict) for p in t.get("predictions") or [])]
         if ids_only:  # Label Studio's plain JSON export names predictions by id only
-            report.extend([make_issue("schema-violation", "the predictions are ids only (a plain JSON export, as "
-                                      "`studio pull` keeps): export a snapshot with full predictions, or write the "
-                                      "prediction format of docs/predictions.md", file=str(path),
+            report.extend([make_issue("schema-violation", "the predictions are ids only (Label Studio's plain "
+                                      "JSON export): score the export `studio pull` keeps, export a snapshot "
+                                      "with full predictions, or write the prediction format of "
+                                      "docs/predictions.md", file=str(path),
                                       pointer=pointer(i, "predictions", 0)) for i in ids_only])
             continue
         checked = [_as_annotated(t, i) for i, t in enumerate(data)] if isinstance(data, list) else data

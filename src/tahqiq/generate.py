@@ -26,35 +26,56 @@ _PALETTE = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#
 _LAYER_COLOURS = {"number": "#d4a017", "claim": "#7a869a"}
 
 
+# Class names of Label Studio 1.23.2's editor, read from its frontend bundle (the screenshot test checks them in a
+# real browser). It draws relation arcs in an SVG over the text and marks that SVG while a relation of the
+# Relations panel is hovered: the style hides the arcs except then, so they never cover the Arabic text and show,
+# with their labels, for the relation pointed at. Its side panels are left-to-right; the style turns the region
+# texts of the Regions list and of the Info panel right-to-left (its other panels it cannot reach).
+RELATIONS_OVERLAY, RELATION_HIGHLIGHTED = "relations-overlay", "_highlighting--YEDwO"
+REGION_TEXTS = ("lsf-outliner-item__text", "lsf-region-meta__content_type_text")
+_STYLE = (f".{RELATIONS_OVERLAY}:not(.{RELATION_HIGHLIGHTED}) {{ opacity: 0; }}",
+          f"{', '.join('.' + name for name in REGION_TEXTS)} {{ direction: rtl; text-align: right; }}",
+          # the list is laid out wider than its panel: a text narrower than the panel keeps its start in view
+          f".{REGION_TEXTS[0]} {{ max-width: 14em; }}")
+_ROW = "display: flex; align-items: center; flex-wrap: wrap; gap: 0 0.6em; margin: 0"
+
+
 def _attribute_controls(layer, span_label: str) -> list[str]:
     """Per-region controls, each shown (and required) only for regions of its own layer: Label Studio 1.23 checks
-    `required` on every region unless the control itself carries the visibility condition."""
+    `required` on every region unless the control itself carries the visibility condition. One compact row per
+    attribute (its name, then the control), so a selected region's attributes fit at the top of the column."""
     when = f'visibleWhen="region-selected" whenTagName={quoteattr(layer.name)} whenLabelValue={quoteattr(span_label)}'
     lines = [f'      <View {when}>']
     for attr in layer.attributes.values():
-        lines.append(f"        <Header size=\"6\" value={quoteattr(attr.name)}/>")
+        lines.append(f'        <View style="{_ROW}">')
+        lines.append(f"          <Header size=\"6\" value={quoteattr(attr.name)}/>")
         common = f'name={quoteattr(attr.name)} toName="{TEXT_NAME}" perRegion="true" {when}'
         required = ' required="true"' if attr.required else ""
         hint = f" hint={quoteattr(attr.description)}"
         if attr.control.name == "number":
-            lines.append(f'        <Number {common} step="any"{required}{hint}/>')
+            lines.append(f'          <Number {common} step="any"{required}{hint}/>')
         elif attr.control.name == "textarea":
-            lines.append(f'        <TextArea {common} maxSubmissions="1" editable="true" rows="1"{required}{hint}/>')
+            lines.append(f'          <TextArea {common} maxSubmissions="1" editable="true" rows="1"{required}{hint}/>')
         else:
-            lines.append(f'        <Choices {common} choice="single-radio" showInline="true"{required}{hint}>')
-            lines += [f'          <Choice value={quoteattr(c)}/>' for c in attr.choices]
-            lines.append("        </Choices>")
+            lines.append(f'          <Choices {common} choice="single-radio" showInline="true"{required}{hint}>')
+            lines += [f'            <Choice value={quoteattr(c)}/>' for c in attr.choices]
+            lines.append("          </Choices>")
+        lines.append("        </View>")
     lines.append("      </View>")
     return lines
 
 
 def labeling_config(labels: LabelSet) -> str:
-    """The Label Studio labeling config: the RTL text on the left, labels, relations and the per-region attributes
-    of the selected region in a column beside it."""
+    """The Label Studio labeling config: the RTL text on the left; beside it, first the attributes of the selected
+    region (so they show without scrolling), then the labels and relations; a style that keeps relation arcs off
+    the text."""
     colours = iter(_PALETTE)
     lines = [
         "<!-- Generated from schema/labels.yaml by `tahqiq generate`; do not edit. -->",
         "<View>",
+        "  <Style>",
+        *(f"    {rule}" for rule in _STYLE),
+        "  </Style>",
         '  <View style="display: flex; align-items: flex-start; gap: 1.5em">',
         '    <View style="flex: 1 1 64%; min-width: 0; direction: rtl; text-align: right; font-size: 1.15em; '
         'line-height: 1.9">',
@@ -63,7 +84,11 @@ def labeling_config(labels: LabelSet) -> str:
         '    <View style="flex: 0 0 34%; position: sticky; top: 0; max-height: 100vh; overflow-y: auto">',
     ]
     for layer in labels.layers.values():
-        lines.append(f'      <Header size="5" value={quoteattr(layer.name)}/>')
+        if layer.attributes:
+            (span_label,) = layer.span_labels
+            lines += _attribute_controls(layer, span_label)
+    for layer in labels.layers.values():
+        lines.append(f'      <Header size="6" value={quoteattr(layer.name)}/>')
         lines.append(f'      <Labels name={quoteattr(layer.name)} toName="{TEXT_NAME}" showInline="true">')
         for label, description in layer.labels.items():
             colour = _LAYER_COLOURS.get(layer.name) or next(colours)
@@ -73,10 +98,6 @@ def labeling_config(labels: LabelSet) -> str:
     lines.append('      <Relations choice="multiple">')
     lines += [f'        <Relation value={quoteattr(name)}/>' for name in labels.relations]
     lines.append("      </Relations>")
-    for layer in labels.layers.values():
-        if layer.attributes:
-            (span_label,) = layer.span_labels
-            lines += _attribute_controls(layer, span_label)
     lines += ["    </View>", "  </View>", "</View>"]
     return "\n".join(lines) + "\n"
 

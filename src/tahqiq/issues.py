@@ -154,13 +154,14 @@ class Issue:
 
 @dataclass(frozen=True)
 class Skipped:
-    """Level 3 was not run on an annotation because level 2 found errors in it: its meaning is unknown until they
-    are fixed, so the report is partial for it and says so."""
+    """Level 3 was not run on an annotation, or on some of its regions, because level 2 found errors that leave
+    their meaning unknown until they are fixed, so the report is partial for them and says so."""
 
     file: str
     task_id: int | None
     annotation_id: int | None
     codes: tuple[str, ...]  # the level 2 codes that stopped it
+    region_ids: tuple[str, ...] = ()  # the regions skipped; empty when the whole annotation was
 
 
 def make_issue(

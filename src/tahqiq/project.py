@@ -56,6 +56,11 @@ class Project:
         return self.root / "annotations"
 
     @property
+    def annotators_file(self) -> Path:
+        """The register of Label Studio annotators: e-mail -> the identity (`completed_by`) their work carries."""
+        return self.root / "annotators.yaml"
+
+    @property
     def card_prose_file(self) -> Path:
         return self.root / "dataset_card.md"
 

@@ -26,7 +26,7 @@ def _version() -> str:
 
 
 def parser() -> argparse.ArgumentParser:
-    from tahqiq.cli import baseline, commands, studio
+    from tahqiq.cli import baseline, commands, seed, studio
 
     top = argparse.ArgumentParser(
         prog="tahqiq",
@@ -40,6 +40,7 @@ def parser() -> argparse.ArgumentParser:
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.register(sub)
     studio.register(sub)
+    seed.register(sub)
     baseline.register(sub)
     return top
 

@@ -6,15 +6,21 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from tahqiq.issues import CATALOGUE, Issue, Report
 
 T = TypeVar("T")
 LOG_EVERY = 10.0  # seconds between progress lines when stderr is not a terminal
-REPORT_FORMAT_VERSION = 2  # of `tahqiq validate --format json`; raised whenever a key changes meaning
+REPORT_FORMAT_VERSION = 3  # of `tahqiq validate --format json`; raised whenever a key changes meaning
+
+
+class Place(Protocol):
+    """Where an issue is in a tool's own terms (Label Studio's ids for a pull)."""
+
+    def describe(self) -> str: ...
 
 
 def _location(issue: Issue) -> str:
@@ -30,13 +36,19 @@ def _location(issue: Issue) -> str:
     return " · ".join(parts)
 
 
-def render_text(report: Report, *, max_issues: int | None = None) -> str:
+def render_text(report: Report, *, max_issues: int | None = None,
+                places: Mapping[Issue, Place] | None = None) -> str:
     """Every issue with its location and message, then each hint once per code, the annotations level 3 skipped,
-    and a summary with the count per code."""
+    and a summary with the count per code. An issue with a place (its ids in Label Studio, for a pull) is named by
+    it first, its stored location following."""
     shown = report.issues if max_issues is None else report.issues[:max_issues]
     lines = []
     for issue in shown:
-        lines.append(f"{issue.severity.value} [{issue.code}] L{issue.level} {_location(issue)}")
+        place = (places or {}).get(issue)
+        lines.append(f"{issue.severity.value} [{issue.code}] L{issue.level} "
+                     f"{place.describe() if place is not None else _location(issue)}")
+        if place is not None:
+            lines.append(f"    stored as: {_location(issue)}")
         lines.append(f"    {issue.message}")
         for other in issue.related:
             lines.append(f"    see also: {other.file} · {other.pointer}")
@@ -47,8 +59,9 @@ def render_text(report: Report, *, max_issues: int | None = None) -> str:
         lines.append("hints:")
         lines += [f"  [{code}] {CATALOGUE[code].hint}" for code in counts]
     for skip in report.skipped:
+        which = f" · region(s) {', '.join(skip.region_ids)}" if skip.region_ids else ""
         lines.append(f"note: level 3 skipped for {skip.file} · task {skip.task_id} · annotation "
-                     f"{skip.annotation_id} until its level 2 error(s) are fixed ({', '.join(skip.codes)})")
+                     f"{skip.annotation_id}{which} until its level 2 error(s) are fixed ({', '.join(skip.codes)})")
     verdict = "ok" if report.ok else "FAILED"
     per_code = f" — {', '.join(f'{code} {n}' for code, n in counts.items())}" if counts else ""
     lines.append(f"{verdict}: {report.files} file(s), {report.tasks} task(s), {len(report.errors)} error(s), "
@@ -70,8 +83,8 @@ def render_json(report: Report, *, max_issues: int | None = None) -> str:
         "hints": {code: CATALOGUE[code].hint for code in counts},
         "issues": [{k: v for k, v in issue.to_dict().items() if k != "hint"} for issue in shown],
         "issues_not_shown": len(report.issues) - len(shown),
-        "skipped": [{"file": s.file, "task_id": s.task_id, "annotation_id": s.annotation_id, "codes": list(s.codes)}
-                    for s in report.skipped],
+        "skipped": [{"file": s.file, "task_id": s.task_id, "annotation_id": s.annotation_id, "codes": list(s.codes),
+                     "region_ids": list(s.region_ids)} for s in report.skipped],
     }, ensure_ascii=False, indent=2)
 
 

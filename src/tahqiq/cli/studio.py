@@ -7,7 +7,7 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from tahqiq.cli import EXIT_OK
+from tahqiq.cli import EXIT_INVALID, EXIT_OK, _positive
 from tahqiq.cli.output import TerminalProgress
 from tahqiq.project import Project
 from tahqiq.studio.home import PASSWORD_ENV, TOKEN_ENV
@@ -59,9 +59,15 @@ def cmd_down(args: argparse.Namespace, project: Project) -> int:
     return EXIT_OK
 
 
+def _work_line(work) -> str:
+    kind = "draft" if work.what == "draft" else "annotation"
+    return (f"    {work.what}: {work.doc_id or '(no doc id)'} · task #{work.task_id} · {kind} #{work.item_id} · "
+            f"{work.who}")
+
+
 def cmd_status(args: argparse.Namespace, project: Project) -> int:
-    from tahqiq.studio.client import api_call, connect, find_project
     from tahqiq.studio.server import is_installed, running_session
+    from tahqiq.studio.status import studio_status
 
     home = _home(args, project)
     print(f"installed: {'yes' if is_installed(home) else 'no (run `tahqiq studio install`)'}")
@@ -70,16 +76,41 @@ def cmd_status(args: argparse.Namespace, project: Project) -> int:
         print("server: not running (start it with `tahqiq studio up`)")
         return EXIT_OK
     print(f"server: running at {session.url} (PID {session.pid})")
-    conn = connect(home)
-    project_id = find_project(conn, args.project_title)
-    if project_id is None:
-        print(f"project {args.project_title!r}: not created yet (run `tahqiq studio push`)")
-        return EXIT_OK
-    with api_call("read the project"):
-        tasks = list(conn.client.tasks.list(project=project_id))
-    annotations = sum(len(t.annotations or []) for t in tasks)
-    print(f"project {args.project_title!r}: {session.url}/projects/{project_id}, {len(tasks)} task(s), "
-          f"{annotations} annotation(s)")
+    statuses = studio_status(home)
+    if not statuses:
+        print("no project yet (run `tahqiq studio push`)")
+    for status in statuses:
+        drafts = sum(w.what == "draft" for w in status.work)
+        changed = len(status.work) - drafts
+        since = f"since the pull kept in {status.last_pull}" if status.last_pull else "never pulled"
+        print(f"project {status.title!r}: {status.url}, {status.tasks} task(s), {status.annotations} "
+              f"annotation(s), {drafts} draft(s); {changed} annotation(s) new, changed or deleted {since}")
+        for work in status.work:
+            print(_work_line(work))
+    return EXIT_OK
+
+
+def cmd_annotator_add(args: argparse.Namespace, project: Project) -> int:
+    from tahqiq.studio.annotators import ANNOTATOR_PASSWORD_ENV, add_annotator
+
+    home = _home(args, project)
+    annotator = add_annotator(home=home, register_file=project.annotators_file,
+                              annotations_dir=_annotations_dir(args, project), email=args.email)
+    print(f"created Label Studio account {annotator.email} (user {annotator.user_id}); its work will be stored as "
+          f"completed_by {annotator.identity} (recorded in {project.annotators_file})")
+    print(f"password: in {home.passwords_file} (readable by you only), or ${ANNOTATOR_PASSWORD_ENV} if you set it; "
+          "hand it over in person")
+    return EXIT_OK
+
+
+def cmd_annotator_list(args: argparse.Namespace, project: Project) -> int:
+    from tahqiq.studio.annotators import list_annotators
+
+    for a in list_annotators(home=_home(args, project), register_file=project.annotators_file):
+        identity = (f"completed_by {a.identity}" if a.identity is not None
+                    else "no identity yet (given at its first pull)")
+        kept = "password kept" if a.password_kept else "password not kept here"
+        print(f"{a.email}  user {a.user_id}  {identity}  {kept}")
     return EXIT_OK
 
 
@@ -108,10 +139,16 @@ def _describe_change(change) -> str:
 
 
 def cmd_pull(args: argparse.Namespace, project: Project) -> int:
-    from tahqiq.studio.pull import pull
+    from tahqiq.cli.output import render_text
+    from tahqiq.studio.pull import PullRefused, pull
 
-    result = pull(project=project, home=_home(args, project), annotations_dir=_annotations_dir(args, project),
-                  title=args.project_title, allow_removal=args.allow_removal)
+    try:
+        result = pull(project=project, home=_home(args, project), annotations_dir=_annotations_dir(args, project),
+                      title=args.project_title, allow_removal=args.allow_removal, keep=args.keep)
+    except PullRefused as refused:
+        print(render_text(refused.report, places=refused.places))
+        print(str(refused))
+        return EXIT_INVALID
     for change in result.changes:
         print(_describe_change(change))
     for note in result.notes:
@@ -130,10 +167,15 @@ def _project_options(p: argparse.ArgumentParser, *, annotations: bool) -> None:
                        help="folder of stored annotations (default: the project's annotations/)")
 
 
+def _studio_dir_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--studio-dir", metavar="DIR",
+                   help="session folder: data dir, credentials, server state (default: the project's .studio)")
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the `studio` command group to the top-level parser."""
     studio = sub.add_parser(
-        "studio", help="annotate in a local Label Studio: install, up, push, pull, down, status",
+        "studio", help="annotate in a local Label Studio: install, up, push, pull, down, status, annotator",
         description="A local Label Studio for annotating the seeds. Typical session: `tahqiq studio up` → "
                     "`tahqiq studio push` → annotate in the browser → `tahqiq studio pull` → `tahqiq studio down`. "
                     f"The server listens on 127.0.0.1 only; its API token comes from ${TOKEN_ENV} or a 0600 file "
@@ -143,8 +185,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     def add(name: str, func: Callable[[argparse.Namespace, Project], int], help_text: str,
             description: str) -> argparse.ArgumentParser:
         p = commands.add_parser(name, help=help_text, description=description)
-        p.add_argument("--studio-dir", metavar="DIR",
-                       help="session folder: data dir, credentials, server state (default: the project's .studio)")
+        _studio_dir_option(p)
         p.set_defaults(func=func)
         return p
 
@@ -156,9 +197,10 @@ def register(sub: argparse._SubParsersAction) -> None:
             "until it is healthy and print the URL and login. A second `up` finds the running server.")
     p.add_argument("--port", type=int, help="port on 127.0.0.1 (default: a free one)")
     add("down", cmd_down, "stop the Label Studio started by `up`", "Stop the server by the PID `up` recorded.")
-    p = add("status", cmd_status, "is the server running, and what is in the project",
-            "Print whether Label Studio is installed and running, and the project's task and annotation counts.")
-    _project_options(p, annotations=False)
+    add("status", cmd_status, "is the server running, and what changed since the last pull",
+        "Print whether Label Studio is installed and running and, for every project on it, its tasks, "
+        "annotations and drafts, and each annotation made, changed or deleted since the last `pull` (compared "
+        "with the export that pull kept), in Label Studio's task and annotation ids.")
     p = add("push", cmd_push, "send the labeling config, seeds, gold and suggestions to Label Studio",
             "Create or update the project with schema/labeling_config.xml, one task per seed, the annotations of "
             "--annotations-dir and the rule-based suggestions as predictions. Re-running never duplicates tasks, "
@@ -166,8 +208,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     _project_options(p, annotations=True)
     p.add_argument("--no-predictions", action="store_true", help="do not send the rule-based suggestions")
     p.add_argument("--from", dest="source", metavar="SOURCE",
-                   help="take the annotations from a published dataset instead: a built folder (dist/hub) or "
-                        "OWNER/NAME on the Hugging Face Hub (HF_ENDPOINT is honoured)")
+                   help="take the annotations from elsewhere: an export file such as one `pull` kept in "
+                        ".studio/pulls, or a published dataset: a built folder (dist/hub) or OWNER/NAME on the "
+                        "Hugging Face Hub (HF_ENDPOINT is honoured)")
     p.add_argument("--revision", help="with --from OWNER/NAME: branch, tag or commit to reopen")
     p = add("pull", cmd_pull, "bring annotations back into annotations/, validated",
             "Export the project, validate it and only when clean write --annotations-dir (stable form, one file "
@@ -176,3 +219,26 @@ def register(sub: argparse._SubParsersAction) -> None:
     _project_options(p, annotations=True)
     p.add_argument("--allow-removal", action="store_true",
                    help="drop annotations of --annotations-dir that the server does not have (default: refuse)")
+    p.add_argument("--keep", type=_positive, metavar="N",
+                   help="keep the last N pulls in the studio folder's pulls/ "
+                        "(default: $TAHQIQ_STUDIO_KEEP_PULLS or 10)")
+
+    annotator = commands.add_parser("annotator", help="Label Studio accounts of the annotators: add, list",
+                                    description="One Label Studio account per annotator, so each one's work is "
+                                                "stored under its own identity (annotators.yaml).")
+    accounts = annotator.add_subparsers(dest="annotator_command", required=True, metavar="SUBCOMMAND")
+    p = accounts.add_parser("add", help="create an annotator's account",
+                            description="Create a Label Studio account for EMAIL with a random password (or "
+                                        "$TAHQIQ_ANNOTATOR_PASSWORD) kept in the studio folder's 0600 "
+                                        "annotators.json and never printed, and record the identity (completed_by) "
+                                        "its work will carry, above every identity in use.")
+    p.add_argument("email", metavar="EMAIL")
+    _studio_dir_option(p)
+    p.add_argument("--annotations-dir", metavar="DIR",
+                   help="folder of stored annotations whose identities are in use (default: annotations/)")
+    p.set_defaults(func=cmd_annotator_add)
+    p = accounts.add_parser("list", help="the accounts on the server and their identities",
+                            description="Every Label Studio account with its user id, its identity "
+                                        "(annotators.yaml) and whether its password is kept here.")
+    _studio_dir_option(p)
+    p.set_defaults(func=cmd_annotator_list)

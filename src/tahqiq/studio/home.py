@@ -56,8 +56,18 @@ class StudioHome:
         return self.root / "server.log"
 
     @property
+    def port_file(self) -> Path:
+        """The port chosen at the first `up` of this folder: later starts reuse it, so open tabs keep working."""
+        return self.root / "port.json"
+
+    @property
+    def passwords_file(self) -> Path:
+        """The passwords of the annotator accounts `studio annotator add` made (0600, never printed)."""
+        return self.root / "annotators.json"
+
+    @property
     def pulls_dir(self) -> Path:
-        """Every pulled export is kept here, so the pointers of a failed pull can be followed."""
+        """The last pulled exports are kept here, so the pointers of a failed pull can be followed."""
         return self.root / "pulls"
 
     @property
@@ -154,3 +164,31 @@ def write_state(home: StudioHome, state: ServerState) -> None:
 
 def clear_state(home: StudioHome) -> None:
     home.state_file.unlink(missing_ok=True)
+
+
+def read_port(home: StudioHome) -> int | None:
+    """The port this folder's server uses, chosen once; None before the first `up`."""
+    if not home.port_file.exists():
+        return None
+    raw = _read_json(home.port_file, ("port",))["port"]
+    if type(raw) is not int or not 0 < raw < 65536:
+        raise StudioError(f"{home.port_file} is damaged (the port must be a number from 1 to 65535): delete it "
+                          "and run `tahqiq studio up` again")
+    return raw
+
+
+def write_port(home: StudioHome, port: int) -> None:
+    home.ensure_root()
+    write_private(home.port_file, json.dumps({"port": port}) + "\n")
+
+
+def read_passwords(home: StudioHome) -> dict[str, str]:
+    """E-mail -> password of the annotator accounts made from this folder."""
+    if not home.passwords_file.exists():
+        return {}
+    return _read_json(home.passwords_file, ())
+
+
+def write_passwords(home: StudioHome, passwords: dict[str, str]) -> None:
+    home.ensure_root()
+    write_private(home.passwords_file, json.dumps(passwords, indent=1, sort_keys=True) + "\n")

@@ -9,29 +9,55 @@ an annotation in annotations/ that the server has never seen blocks the pull ins
 from __future__ import annotations
 
 import json
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tahqiq.atomic import atomic_write_many, atomic_write_text
 from tahqiq.errors import Refused, StudioError, UnsyncedAnnotations
-from tahqiq.issues import Report
-from tahqiq.model import parse_annotation
+from tahqiq.issues import Issue, Report
+from tahqiq.model import annotator_id, parse_annotation
 from tahqiq.project import Project
 from tahqiq.store import canonical_task, dumps_tasks, task_file
-from tahqiq.studio.client import META_KEY, api_call, connect, require_project
+from tahqiq.studio.annotators import server_users
+from tahqiq.studio.client import META_KEY, Connection, api_call, connect, require_project
 from tahqiq.studio.home import StudioHome
+from tahqiq.studio.identities import assign, identities_in_use, load_register, save_register
+from tahqiq.studio.pulls import keep_count, new_pull, prune
 from tahqiq.studio.push import refuse_repeated_documents, stored_tasks
 from tahqiq.validate import validate_paths
 
 
-class PullRefused(Refused):
-    """The export has validation errors; annotations/ was left untouched. The checked export is kept."""
+@dataclass(frozen=True)
+class StudioPlace:
+    """Where an issue is in Label Studio's own terms: what an annotator sees there, not the stored ids."""
 
-    def __init__(self, report: Report, export_file: Path):
+    doc_id: str
+    task_id: int  # Label Studio's task id (the UI shows it as #N)
+    annotation_id: int | None  # Label Studio's annotation id (the tab's id in the UI)
+    annotator: str | None  # the account's e-mail, and the identity its work carries
+    region_text: str | None
+
+    def describe(self) -> str:
+        parts = [f"doc {self.doc_id}", f"Label Studio task #{self.task_id}"]
+        if self.annotation_id is not None:
+            parts.append(f"annotation #{self.annotation_id}")
+        if self.annotator:
+            parts.append(f"by {self.annotator}")
+        if self.region_text is not None:
+            shown = self.region_text if len(self.region_text) <= 60 else self.region_text[:57] + "…"
+            parts.append(f"region «{shown}»")
+        return " · ".join(parts)
+
+
+class PullRefused(Refused):
+    """The export has validation errors; annotations/ was left untouched. The checked export is kept, and each
+    issue of a pulled task has its place in Label Studio."""
+
+    def __init__(self, report: Report, export_file: Path, places: dict[Issue, StudioPlace]):
         super().__init__(report, "nothing written: fix the regions in Label Studio and pull again (the checked "
                                  f"export is kept at {export_file})")
         self.export_file = export_file
+        self.places = places
 
 
 
@@ -57,9 +83,21 @@ class PullResult:
     notes: list[str]
 
 
-def restore_identity(task: dict) -> dict:
+def _pushed(annotation: dict, annotators: dict) -> bool:
+    """The annotation came from annotations/ through push, which recorded its annotator."""
+    return bool(annotation.get("import_id")) and str(annotation["import_id"]) in annotators
+
+
+def made_in_studio(export: list[dict]) -> set:
+    """The Label Studio user ids of the annotations made on the server (not pushed from annotations/)."""
+    return {annotator_id(a.get("completed_by")) for t in export for a in t.get("annotations") or []
+            if not _pushed(a, ((t.get("meta") or {}).get(META_KEY) or {}).get("completed_by") or {})}
+
+
+def restore_identity(task: dict, identities: dict[int, int]) -> dict:
     """A server task in the stored form's terms: the task id and annotation ids of annotations/ (recorded by
-    push), the original annotators, and the meta without push's bookkeeping."""
+    push), the original annotators, and the meta without push's bookkeeping. Work made in Label Studio carries
+    the registered identity of its account (`identities`: Label Studio user id -> identity)."""
     meta = dict(task.get("meta") or {})
     identity = meta.pop(META_KEY, None) or {}
     annotators = identity.get("completed_by") or {}
@@ -67,8 +105,11 @@ def restore_identity(task: dict) -> dict:
     for annotation in task.get("annotations") or []:
         stored_id = annotation.get("import_id") or annotation["id"]
         restored = {**annotation, "id": stored_id}
-        if annotation.get("import_id") and str(stored_id) in annotators:
+        if _pushed(annotation, annotators):
             restored["completed_by"] = annotators[str(stored_id)]
+        else:
+            author = annotator_id(annotation.get("completed_by"))
+            restored["completed_by"] = identities.get(author, author)
         annotations.append(restored)
     return {**task, "id": identity.get("task_id", task["id"]), "meta": meta, "annotations": annotations}
 
@@ -115,23 +156,84 @@ def _check_unsynced(doc_id: str, server_task: dict, stored: dict | None, allow_r
             "or pass --allow-removal to drop them")
 
 
-def _fetch_export(home: StudioHome, project: str) -> tuple[list[dict], Path]:
-    conn = connect(home)
-    project_id = require_project(conn, project)
+def _fetch_export(conn: Connection, project_id: int, export_file: Path) -> list[dict]:
+    """The project's full JSON export, kept with its predictions in full (the plain export names them by id
+    only), so `tahqiq evaluate --predictions` can score the kept file."""
     with api_call("export the project"):
-        raw = b"".join(conn.client.projects.exports.download_sync(project_id, export_type="JSON",
-                                                                  download_all_tasks=True))
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    export_file = home.pulls_dir / f"export-{project_id}-{stamp}.json"
-    atomic_write_text(export_file, raw.decode("utf-8"))
-    return json.loads(raw), export_file
+        export = json.loads(b"".join(conn.client.projects.exports.download_sync(project_id, export_type="JSON",
+                                                                               download_all_tasks=True)))
+    with api_call("read the predictions"):
+        full = {p.id: {"id": p.id, "model_version": p.model_version, "result": p.result}
+                for p in conn.client.predictions.list(project=project_id)}
+    for task in export:
+        task["predictions"] = [full[p] for p in task.get("predictions") or [] if p in full]
+    atomic_write_text(export_file, json.dumps(export, ensure_ascii=False, indent=1) + "\n")
+    return export
+
+
+def _identities(conn: Connection, export: list[dict], *, register_file: Path, in_use: set[int]
+                ) -> tuple[dict[int, int], dict[int, str], dict[str, int]]:
+    """(Label Studio user id -> identity, user id -> e-mail, newly registered e-mails) for the accounts whose
+    work the export holds; new accounts are registered."""
+    users = server_users(conn)
+    authors = made_in_studio(export)
+    unknown = sorted(a for a in authors - set(users) if a is not None)
+    if unknown:
+        raise StudioError(f"the export holds work of Label Studio user(s) {', '.join(map(str, unknown))}, who are "
+                          "not on the server any more: nothing was written")
+    register = load_register(register_file)
+    added = assign(register, [users[a] for a in sorted(authors - {None})], in_use)
+    if added:
+        save_register(register_file, register)
+    return {uid: register[email] for uid, email in users.items() if email in register}, users, added
+
+
+def _places(export: list[dict], candidates: dict[str, dict], users: dict[int, str],
+            identities: dict[int, int]) -> dict[tuple[object, object], StudioPlace]:
+    """(stored task id, stored annotation id or None) -> its place in Label Studio, for every pulled task."""
+    places: dict[tuple[object, object], StudioPlace] = {}
+    for server_task in export:
+        doc_id = (server_task.get("data") or {}).get("doc_id")
+        stored = candidates.get(doc_id)
+        if stored is None:
+            continue
+        places[(stored["id"], None)] = StudioPlace(doc_id, server_task["id"], None, None, None)
+        for annotation in server_task.get("annotations") or []:
+            user = annotator_id(annotation.get("completed_by"))
+            who = f"{users.get(user, f'user {user}')} (identity {identities.get(user, '?')})"
+            places[(stored["id"], annotation.get("import_id") or annotation["id"])] = StudioPlace(
+                doc_id, server_task["id"], annotation["id"], who, None)
+    return places
+
+
+def _region_texts(tasks: list[dict]) -> dict[tuple[object, object, str], str]:
+    return {(task["id"], annotation["id"], item["id"]): item["value"].get("text")
+            for task in tasks for annotation in task["annotations"] for item in annotation["result"]
+            if item.get("type") == "labels" and isinstance(item.get("value"), dict)}
+
+
+def locate(report: Report, checked_file: Path, export: list[dict], candidates: dict[str, dict],
+           users: dict[int, str], identities: dict[int, int]) -> dict[Issue, StudioPlace]:
+    """Each issue of the checked file with its doc id, Label Studio task and annotation ids, annotator and
+    region text."""
+    places = _places(export, candidates, users, identities)
+    texts = _region_texts(list(candidates.values()))
+    located = {}
+    for issue in report.issues:
+        place = places.get((issue.task_id, issue.annotation_id)) or places.get((issue.task_id, None))
+        if issue.file != str(checked_file) or place is None:
+            continue
+        text = texts.get((issue.task_id, issue.annotation_id, issue.region_id)) if issue.region_id else None
+        located[issue] = replace(place, region_text=text)
+    return located
 
 
 def pull(*, project: Project, home: StudioHome, annotations_dir: Path, title: str,
-         allow_removal: bool = False) -> PullResult:
+         allow_removal: bool = False, keep: int | None = None) -> PullResult:
     """Export the Label Studio project `title`, restore, validate, and only when clean write annotations/ (see
-    module docstring)."""
+    module docstring). Only the last `keep` pulls stay in the session's pulls/ (see tahqiq.studio.pulls)."""
     labels, manifest = project.labels, project.manifest
+    keep = keep_count(keep)
     attribute_order = list(labels.attributes)
     stored = {}
     for doc_id, (path, task) in stored_tasks(annotations_dir, manifest=manifest, labels=labels).items():
@@ -139,10 +241,17 @@ def pull(*, project: Project, home: StudioHome, annotations_dir: Path, title: st
             raise StudioError(f"{path} holds {doc_id}, but pull keeps one file per document named after its "
                               f"doc_id; move the task to {task_file(annotations_dir, task)} first")
         stored[doc_id] = task
-    export, export_file = _fetch_export(home, title)
+    conn = connect(home)
+    project_id = require_project(conn, title)
+    export_file, candidate_file = new_pull(home, project_id)
+    export = _fetch_export(conn, project_id, export_file)
     refuse_repeated_documents([(t.get("id"), (t.get("data") or {}).get("doc_id")) for t in export],
                               where=f"Label Studio project {title!r}", verb="written")
-    notes, candidates = [], {}
+    identities, users, added = _identities(conn, export, register_file=project.annotators_file,
+                                           in_use=identities_in_use(annotations_dir))
+    notes = [f"{email} now has identity {identity} (recorded in {project.annotators_file.name})"
+             for email, identity in added.items()]
+    candidates = {}
     for server_task in export:
         doc_id = (server_task.get("data") or {}).get("doc_id")
         if doc_id not in manifest.by_id:
@@ -154,16 +263,18 @@ def pull(*, project: Project, home: StudioHome, annotations_dir: Path, title: st
                          "submit or update the annotation to pull them")
         _check_unsynced(doc_id, server_task, stored.get(doc_id), allow_removal)
         if server_task.get("annotations") or doc_id in stored:
-            candidates[doc_id] = canonical_task(restore_identity(server_task), attribute_order=attribute_order)
-    candidate_file = export_file.with_name(export_file.name.replace("export-", "pulled-", 1))
+            candidates[doc_id] = canonical_task(restore_identity(server_task, identities),
+                                                attribute_order=attribute_order)
     atomic_write_text(candidate_file, dumps_tasks(list(candidates.values())))
+    prune(home, keep)
     kept = [task_file(annotations_dir, task) for doc_id, task in stored.items() if doc_id not in candidates]
     checked = [candidate_file] if candidates else []
     checked += kept
     report = (validate_paths(checked, manifest=manifest, labels=labels).report if checked
               else Report())  # nothing annotated yet, nothing stored: nothing to check
     if not report.ok:
-        raise PullRefused(report, candidate_file)
+        raise PullRefused(report, candidate_file,
+                          locate(report, candidate_file, export, candidates, users, identities))
     changes, files = [], {}
     for doc_id, task in candidates.items():
         change = diff_tasks(doc_id, stored.get(doc_id), task)

@@ -24,6 +24,7 @@ from tahqiq.progress import SILENT, Progress
 from tahqiq.project import Project
 from tahqiq.studio.client import META_KEY, Connection, api_call, connect, ensure_project, prefill_from
 from tahqiq.studio.home import StudioHome
+from tahqiq.studio.pulls import checked_form
 from tahqiq.validate import validate_paths
 
 
@@ -38,8 +39,9 @@ class PushSummary:
 
 
 def stored_tasks(annotations_dir: Path, *, manifest: Manifest, labels: LabelSet) -> dict[str, tuple[Path, dict]]:
-    """doc_id -> (file, task) of annotations/, after validation (errors refuse: Label Studio checks nothing)."""
-    if not annotations_dir.exists() or not any(annotations_dir.glob("*.json")):
+    """doc_id -> (file, task) of annotations/ (or of one export file), after validation (errors refuse: Label
+    Studio checks nothing)."""
+    if not annotations_dir.exists() or (annotations_dir.is_dir() and not any(annotations_dir.glob("*.json"))):
         return {}
     validation = validate_paths([annotations_dir], manifest=manifest, labels=labels)
     if not validation.report.ok:
@@ -138,13 +140,30 @@ def _push_prediction(conn: Connection, server: RoleBasedTask, seed: SeedDoc, tex
         summary.counts["predictions kept"] += 1
 
 
+def _stored_form(path: Path) -> Path:
+    """The file to push from: a kept pull's checked stored form; a raw export of a server (Label Studio's own
+    ids and users) only when nothing else is at hand, which is refused."""
+    stored = checked_form(path)
+    try:
+        tasks = json.loads(stored.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return stored  # validation reports what is wrong with it
+    if isinstance(tasks, list) and any(isinstance(t, dict) and META_KEY in (t.get("meta") or {}) for t in tasks):
+        raise StudioError(f"{path} is an export in Label Studio's own ids and users; push from the `pulled-…` file "
+                          "of the same pull (its stored form), or from annotations/")
+    return stored
+
+
 def push(*, project: Project, home: StudioHome, annotations_dir: Path, title: str, predictions: bool = True,
          source: str | None = None, revision: str | None = None, progress: Progress = SILENT) -> PushSummary:
     """Create or update the Label Studio project `title`, its tasks, the gold annotations and the suggestions (see
-    module docstring). The annotations come from `annotations_dir`, or from the published dataset `source` (a built
-    folder or OWNER/NAME on the Hub) when it is given."""
+    module docstring). The annotations come from `annotations_dir`, or from `source` when it is given: an export
+    file (one `pull` kept) or a published dataset (a built folder or OWNER/NAME on the Hub)."""
     labels, manifest = project.labels, project.manifest
-    if source is not None:
+    if source is not None and Path(source).is_file():  # an export file, such as one `pull` kept
+        gold = {doc_id: task for doc_id, (_, task) in
+                stored_tasks(_stored_form(Path(source)), manifest=manifest, labels=labels).items()}
+    elif source is not None:
         from tahqiq.reopen import load_published_tasks
 
         gold = {task["data"]["doc_id"]: task

@@ -27,7 +27,9 @@ from tahqiq.studio.home import (
     clear_state,
     ensure_credentials,
     load_credentials,
+    read_port,
     read_state,
+    write_port,
     write_state,
 )
 
@@ -83,7 +85,9 @@ def free_port() -> int:
 
 
 def port_is_free(port: int) -> bool:
+    """Nothing listens on the port (connections of a stopped server lingering in TIME_WAIT do not count)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:
@@ -151,6 +155,22 @@ def server_env(home: StudioHome, creds: Credentials) -> dict[str, str]:
     return env
 
 
+def set_password(home: StudioHome, email: str, password: str) -> None:
+    """Set an account's password with Label Studio's own `reset_password` (its API ignores a password). The
+    password goes through stdin, never the command line, and the command's output (its prompt) is dropped."""
+    creds = ensure_credentials(home)
+    try:
+        done = subprocess.run(
+            [str(home.executable), "reset_password", "--username", email, "--data-dir", str(home.data_dir)],
+            env=server_env(home, creds), input=f"{password}\n", capture_output=True, text=True, cwd=home.root,
+            start_new_session=True, timeout=300)  # no terminal: getpass reads the piped stdin
+    except subprocess.TimeoutExpired:
+        raise StudioError(f"Label Studio did not set the password of {email} within 300 s") from None
+    if done.returncode != 0 or "Password successfully changed" not in done.stdout:
+        raise StudioError(f"Label Studio could not set the password of {email} (exit {done.returncode}); the "
+                          "account exists: run `tahqiq studio annotator add` again after deleting it in Label Studio")
+
+
 def _log_tail(path: Path, lines: int = 15) -> str:
     try:
         with open(path, encoding="utf-8", errors="replace") as fh:
@@ -181,10 +201,7 @@ def up(*, home: StudioHome, port: int | None = None, progress: Progress = SILENT
                           f"{stale.url}; stop it with `tahqiq studio down`")
     clear_state(home)
     creds = ensure_credentials(home)
-    if port is None:
-        port = free_port()
-    elif not port_is_free(port):
-        raise StudioError(f"port {port} on 127.0.0.1 is busy; choose another with --port or leave it out")
+    port = _session_port(home, port)
     home.data_dir.mkdir(parents=True, exist_ok=True)
     fd = os.open(home.log_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     with os.fdopen(fd, "ab") as log:
@@ -204,6 +221,22 @@ def up(*, home: StudioHome, port: int | None = None, progress: Progress = SILENT
         down(home=home)
         raise
     return Session(url=state.url, pid=proc.pid, username=creds.username, reused=False)
+
+
+def _session_port(home: StudioHome, asked: int | None) -> int:
+    """The folder's port: the one asked for (then kept), else the one chosen at the first `up`, else a free one
+    (then kept). A busy port is refused rather than silently replaced, since open tabs and bookmarks use it."""
+    kept = read_port(home)
+    port = asked or kept or free_port()
+    if not port_is_free(port):
+        if asked is None:
+            raise StudioError(f"port {port} on 127.0.0.1, kept for {home.root} since its first `up`, is busy: stop "
+                              "the program that uses it, or move this session with `tahqiq studio up --port N` "
+                              "(open tabs then need the new address)")
+        raise StudioError(f"port {port} on 127.0.0.1 is busy; choose another with --port")
+    if port != kept:
+        write_port(home, port)
+    return port
 
 
 def _port_taken(home: StudioHome, log_offset: int, port: int) -> bool:

@@ -2,9 +2,9 @@
 
 Each check is a pure generator of Issues. Export files are read task by task (`reader`); every task is checked on
 its own (in worker processes when asked), and only the ids that must be unique across tasks are checked here, in
-file order, so the report is the same for any number of workers. Level 3 runs on every annotation whose structure
-is sound; one with level 2 errors is listed in `Report.skipped`, so a report never looks complete when it is not.
-A caller that wants more of the sound tasks (the build's rows) passes `then`, which runs in the same worker on each
+file order, so the report is the same for any number of workers. Level 3 runs on every region that level 2 did not
+make meaningless; the regions it skipped are listed in `Report.skipped`, so a report never looks complete when it is
+not. A caller that wants more of the sound tasks (the build's rows) passes `then`, which runs in the same worker on each
 batch of them."""
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from tahqiq.progress import SILENT, Progress
 from tahqiq.validate.meaning import check_meaning, choose_annotation, sentence_spans
 from tahqiq.validate.reader import RawTask, Unframed, parse_task_json, scan_tasks
 from tahqiq.validate.schema import DEFAULT_MAX_FILE_MB, MISSING, file_problem, load_json, not_a_list, task_schema_issues
-from tahqiq.validate.structure import TaskIndex, TaskKeys, check_across, check_annotation, check_seed
+from tahqiq.validate.structure import (TaskIndex, TaskKeys, check_across, check_annotation, check_seed,
+                                       meaningless_regions)
 
 BATCH_TASKS = 64  # tasks per unit of work handed to a worker
 
@@ -80,11 +81,12 @@ def check_task(task: Task, *, labels: LabelSet, manifest: Manifest) -> tuple[lis
     for annotation in task.annotations:
         structural = list(check_annotation(task, annotation, labels))
         issues += structural
-        errors = tuple(dict.fromkeys(i.code for i in structural if i.severity is Severity.ERROR))
-        if errors:
-            skipped.append(Skipped(task.file, task.id, annotation.id, errors))
-        elif not annotation.was_cancelled:
-            issues += check_meaning(task, annotation, labels=labels, sentences=sentences)
+        broken = meaningless_regions(annotation, structural)
+        if broken:
+            codes = tuple(dict.fromkeys(code for found in broken.values() for code in found))
+            skipped.append(Skipped(task.file, task.id, annotation.id, codes, region_ids=tuple(broken)))
+        if not annotation.was_cancelled:
+            issues += check_meaning(task, annotation, labels=labels, sentences=sentences, meaningless=broken)
     return issues, skipped
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 from tahqiq.issues import Issue, Location, pointer
 from tahqiq.labels import ENTITY, NUMBER, LabelSet
@@ -110,10 +110,12 @@ def sentence_spans(task: Task, manifest: Manifest) -> list[Span]:
     return [s.span for s in split_sentences(task.text, seed.zones if seed else None)]
 
 
-def check_meaning(task: Task, annotation: Annotation, *, labels: LabelSet, sentences: list[Span]) -> Iterator[Issue]:
-    """L3 checks of one annotation whose structure is sound."""
+def check_meaning(task: Task, annotation: Annotation, *, labels: LabelSet, sentences: list[Span],
+                  meaningless: Collection[str] = ()) -> Iterator[Issue]:
+    """L3 checks of one annotation, on every region but the `meaningless` ones (region ids whose level 2 errors
+    leave their meaning unknown: `structure.meaningless_regions`), so one pass reports every problem."""
     where = Where(task.file, task.id, annotation.id)
-    regions = list(annotation.regions.values())
+    regions = [r for r in annotation.regions.values() if r.id not in meaningless]
     for region in regions:
         yield from check_required(region, labels, where)
         if region.layer == NUMBER:

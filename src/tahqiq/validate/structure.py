@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from tahqiq.issues import Issue, Location, make_issue, pointer
+from tahqiq.issues import Issue, Location, Severity, make_issue, pointer
 from tahqiq.labels import CLAIM, LabelSet
 from tahqiq.manifest import Manifest, sha256_text
 from tahqiq.model import Annotation, Task
@@ -203,3 +203,20 @@ def check_annotation(task: Task, annotation: Annotation, labels: LabelSet) -> It
     where = Where(task.file, task.id, annotation.id)
     yield from check_items(annotation, labels, where)
     yield from check_spans(task.text, annotation, where)
+
+
+# Level 2 errors after which a region still means what it says: its span and attributes are intact (a repeated
+# copy, punctuation at an edge, a broken relation, which level 3 does not read).
+KEEPS_MEANING = frozenset({"duplicate-span", "span-untrimmed", "relation-duplicate", "relation-dangling",
+                           "relation-wrong-layer"})
+
+
+def meaningless_regions(annotation: Annotation, issues: Iterable[Issue]) -> dict[str, tuple[str, ...]]:
+    """Region id -> the level 2 error codes that leave its meaning unknown (an offset, text or attribute that
+    cannot be trusted), for the regions of `annotation` that level 3 must skip."""
+    broken: dict[str, dict[str, None]] = {}
+    for issue in issues:
+        if issue.severity is Severity.ERROR and issue.code not in KEEPS_MEANING \
+                and issue.region_id in annotation.regions:
+            broken.setdefault(issue.region_id, {})[issue.code] = None
+    return {region_id: tuple(codes) for region_id, codes in broken.items()}
