@@ -23,8 +23,14 @@ from tahqiq.progress import SILENT, Progress
 from tahqiq.validate.meaning import check_meaning, choose_annotation, sentence_spans
 from tahqiq.validate.reader import RawTask, Unframed, parse_task_json, scan_tasks
 from tahqiq.validate.schema import DEFAULT_MAX_FILE_MB, MISSING, file_problem, load_json, not_a_list, task_schema_issues
-from tahqiq.validate.structure import (TaskIndex, TaskKeys, check_across, check_annotation, check_seed,
-                                       meaningless_regions)
+from tahqiq.validate.structure import (
+    TaskIndex,
+    TaskKeys,
+    check_across,
+    check_annotation,
+    check_seed,
+    meaningless_regions,
+)
 
 BATCH_TASKS = 64  # tasks per unit of work handed to a worker
 
