@@ -208,7 +208,8 @@ def cases(base: list[dict]) -> dict[str, tuple[object, list[list[str]]]]:
         value["text"] = a_text[value["start"]:value["end"]]
     case("span-untrimmed", untrim, [["span-untrimmed", R(0, i_deepseek, "value", "text")]])
     case("attribute-orphan", lambda t: t[0]["annotations"][0]["result"][i_2048_unit].update(id="zz-none"),
-         [["attribute-orphan", R(0, i_2048_unit)]])
+         [["attribute-orphan", R(0, i_2048_unit)],  # level 3 still checks the region: its unit is now missing
+          ["attribute-missing", R(0, i_2048)]])
 
     def wrong_layer(t):
         t[0]["annotations"][0]["result"].append(attr_item(a[i_deepseek], "kind", "choices", {"choices": ["count"]}))
