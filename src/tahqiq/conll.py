@@ -53,12 +53,15 @@ def token_offsets(text: str, tokens: list[str]) -> list[tuple[int, int]]:
 def sentence_block(row: dict, depth: int) -> str:
     """One sentence of an `entities` row (labels by name, as `rows.sentence_rows` makes them): its `# id` line and
     one line per token with `depth` tag columns; the first tag column is the row's `ner_tags`."""
+    for token in row["tokens"]:
+        if len(token.split()) != 1 or token.strip() != token:
+            raise DataError(f"row {row['id']}: token {token!r} cannot stand on a CoNLL line")
     return _block(row, nesting_levels(_spans(row)), depth, token_offsets(row["text"], row["tokens"]))
 
 
 def own_block(row: dict) -> tuple[str, int]:
-    """The sentence block of a row that `rows.sentence_rows` just made (its tokens are `tokenize(text)`), with as
-    many tag columns as the row itself needs, and that number."""
+    """The sentence block of a row that `rows.sentence_rows` just made (its tokens are `tokenize(text)`: never empty,
+    never with whitespace), with as many tag columns as the row itself needs, and that number."""
     levels = nesting_levels(_spans(row))
     depth = max(1, len(levels))
     return _block(row, levels, depth, tokenize(row["text"])), depth
@@ -70,12 +73,7 @@ def _block(row: dict, levels: list[list[Span]], depth: int, offsets) -> str:
     columns = [list(row["ner_tags"])]
     columns += [bio_tags(offsets, level) for level in levels[1:]]
     columns += [["O"] * len(offsets)] * (depth - len(columns))
-    lines = [f"# id = {row['id']}"]
-    for index, token in enumerate(row["tokens"]):
-        if len(token.split()) != 1 or token.strip() != token:
-            raise DataError(f"row {row['id']}: token {token!r} cannot stand on a CoNLL line")
-        lines.append("\t".join([token, *(column[index] for column in columns)]))
-    return "\n".join(lines) + "\n"
+    return "\n".join([f"# id = {row['id']}", *map("\t".join, zip(row["tokens"], *columns, strict=True))]) + "\n"
 
 
 def conll_text(rows: list[dict], depth: int | None = None) -> str:
