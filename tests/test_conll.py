@@ -9,9 +9,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from tahqiq.build import conll_path, data_path
-from tahqiq.conll import conll_text, nesting_depth, nesting_levels, sentence_block, token_offsets
-from tahqiq.errors import DataError
+from tahqiq.conll import nesting_levels, own_block
 from tahqiq.features import config_features
+from tahqiq.sinks import ConllSink, pad_block
 
 from conftest import LABELS, MANIFEST, PROJECT
 
@@ -31,6 +31,17 @@ def parse_conll(text: str) -> list[tuple[str, list[list[str]]]]:
     return sentences
 
 
+def _offsets(text: str, tokens: list[str]) -> list[tuple[int, int]]:
+    """(start, end) of each token in `text`, found independently of the tokenizer: in order, whitespace between."""
+    offsets, position = [], 0
+    for token in tokens:
+        start = text.find(token, position)
+        assert start >= 0 and not text[position:start].strip(), (token, text)
+        offsets.append((start, start + len(token)))
+        position = start + len(token)
+    return offsets
+
+
 def test_nesting_levels_go_from_outermost_inwards():
     spans = [(0, 20, "PRODUCT"), (0, 5, "ORG"), (0, 3, "GPE"), (25, 30, "PERS")]
     assert nesting_levels(spans) == [[(0, 20, "PRODUCT"), (25, 30, "PERS")], [(0, 5, "ORG")], [(0, 3, "GPE")]]
@@ -47,29 +58,25 @@ NESTED = row("معالجات هواوي Ascend 910B جديدة", ["معالجا�
 
 
 def test_a_sentence_block_has_its_id_then_a_line_per_token_with_one_tag_column_per_level():
-    assert sentence_block(NESTED, 2) == (
+    assert own_block(NESTED) == (
         "# id = doc-000\nمعالجات\tO\tO\nهواوي\tB-PRODUCT\tB-ORG\nAscend\tI-PRODUCT\tO\n910B\tI-PRODUCT\tO\n"
-        "جديدة\tO\tO\n")
-    assert sentence_block(NESTED, 3).splitlines()[2] == "هواوي\tB-PRODUCT\tB-ORG\tO"
-    with pytest.raises(DataError, match="nests entities 2 deep"):
-        sentence_block(NESTED, 1)
+        "جديدة\tO\tO\n", 2)
+    assert pad_block(own_block(NESTED)[0], 3).splitlines()[2] == "هواوي\tB-PRODUCT\tB-ORG\tO"
 
 
-def test_a_file_puts_a_blank_line_after_every_sentence_and_pads_to_the_depth_it_is_given():
+def test_a_file_puts_a_blank_line_after_every_sentence_and_pads_to_the_deepest(tmp_path):
     flat = row("قال ترمب", ["قال", "ترمب"], ["O", "B-PERS"], [(4, 8, "PERS")])
-    assert nesting_depth([flat]) == 1 and nesting_depth([flat, NESTED]) == 2
-    assert conll_text([flat]) == "# id = doc-000\nقال\tO\nترمب\tB-PERS\n\n"
-    text = conll_text([flat, NESTED])
-    assert [len(cols) for _, lines in parse_conll(text) for cols in lines] == [3] * 7
-    assert conll_text([]) == ""
-
-
-def test_tokens_must_be_the_texts_own_words_in_order():
-    assert token_offsets("و الصين  OpenAI", ["و", "الصين", "OpenAI"]) == [(0, 1), (2, 7), (9, 15)]
-    with pytest.raises(DataError):
-        token_offsets("والصين", ["الصين", "و"])
-    with pytest.raises(DataError):
-        token_offsets("قال ترمب", ["ترمب"])  # a word left out
+    assert own_block(flat) == ("# id = doc-000\nقال\tO\nترمب\tB-PERS\n", 1)
+    sink = ConllSink(tmp_path / "train.conll")
+    for block, depth in (own_block(flat), own_block(NESTED), own_block(flat)):
+        sink.add(block, depth)
+    sink.close(2)
+    text = (tmp_path / "train.conll").read_text(encoding="utf-8")
+    assert [len(cols) for _, lines in parse_conll(text) for cols in lines] == [3] * 9
+    assert text.startswith("# id = doc-000\nقال\tO\tO\nترمب\tB-PERS\tO\n\n")
+    empty = ConllSink(tmp_path / "test.conll")
+    empty.close(2)
+    assert (tmp_path / "test.conll").read_text(encoding="utf-8") == ""
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +105,7 @@ def test_every_gold_entity_is_one_complete_bio_run_in_exactly_one_column(built_r
         table = pq.read_table(built_repo / data_path(ENTITIES, split)).to_pylist()
         names = config_features(LABELS)[ENTITIES]["entities"].feature["label"].names
         for (_, lines), parquet_row in zip(sentences, table, strict=True):
-            offsets = token_offsets(parquet_row["text"], [cols[0] for cols in lines])
+            offsets = _offsets(parquet_row["text"], [cols[0] for cols in lines])
             edges = {s for s, _ in offsets}, {e for _, e in offsets}
             for entity in parquet_row["entities"]:
                 if entity["start"] not in edges[0] or entity["end"] not in edges[1]:

@@ -4,6 +4,7 @@ the same read whole or in chunks, by one process or two."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -13,7 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tahqiq.build import build
+from tahqiq.errors import EnvironmentProblem
 from tahqiq.outdir import MARKER
+from tahqiq.parallel import ordered_map
 from tahqiq.validate import Run, validate_paths
 from tahqiq.validate.reader import Unframed, parse_task_json, scan_tasks
 
@@ -52,11 +55,13 @@ def test_what_is_not_an_array_of_tasks_is_left_to_the_strict_parser(tmp_path, te
 
 
 @pytest.mark.parametrize("text", ['{"a": 1, "a": 2}', '{"a" : 1, "a":2}', '{"n": 123456789012345678901234}',
-                                  '{"x": NaN}', '{"s": "\\ud800"}', '{"k": "\\":", "k": 1}'])
+                                  '{"n": -9223372036854775809}', '{"n": 18446744073709551616}', '{"x": NaN}',
+                                  '{"s": "\\ud800"}', '{"k": "\\":", "k": 1}', '{"d": ' + "[" * 300 + "]" * 300 + "}",
+                                  '{"d": ' + "[" * 2000 + "]" * 2000 + "}", '{"a": 1} x'])
 def test_each_task_is_parsed_as_strictly_as_the_whole_file(text):
-    from tahqiq.validate.schema import parse_json
+    from tahqiq.validate.schema import json_fault
 
-    assert parse_task_json(text.encode()) == parse_json(text)
+    assert parse_task_json(text.encode()) == json_fault(text)
 
 
 def _report(paths, project, **options):
@@ -81,6 +86,30 @@ def test_a_file_broken_after_good_tasks_reports_only_what_the_strict_parser_says
     issues, *_ = _report([broken], project)
     assert [(i["code"], i["pointer"]) for i in issues] == [("json-invalid", "")]
     assert _report([broken], project, stream=False) == _report([broken], project)
+
+
+@pytest.mark.parametrize("fault", ["NaN", '{"id": 1, "id": 2}', "[" * 1200 + "]" * 1200, "{]"])
+def test_a_json_fault_in_a_later_task_is_placed_as_the_whole_file_parser_places_it(synthetic_project, tmp_path,
+                                                                                     fault):
+    project = synthetic_project
+    text = project.annotations_dir.joinpath("export.json").read_text(encoding="utf-8")
+    marker = '"meta": {}'
+    at = [i for i in range(len(text)) if text.startswith(marker, i)][100]  # task 100: after the first batches
+    path = tmp_path / "export.json"
+    path.write_text(text[:at] + f'"meta": {{"x": {fault}}}' + text[at + len(marker):], encoding="utf-8")
+    streamed = _report([path], project, workers=2)
+    assert streamed == _report([path], project, stream=False)
+    assert [(i["code"], i["pointer"]) for i in streamed[0]] in ([("json-invalid", "")], [("json-too-deep", "")])
+
+
+def test_a_file_that_breaks_its_framing_late_hands_out_each_task_once(synthetic_project, tmp_path):
+    project = synthetic_project
+    text = project.annotations_dir.joinpath("export.json").read_text(encoding="utf-8").rstrip()
+    path = tmp_path / "export.json"
+    path.write_text(text[:-1] + ", 5]", encoding="utf-8")
+    validation = validate_paths([path], labels=project.labels, manifest=project.manifest, workers=2)
+    assert [t.index for t in validation.tasks] == list(range(120))
+    assert [(i.code, i.pointer) for i in validation.report.issues] == [("schema-violation", "/120")]
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -128,3 +157,16 @@ def test_a_run_gives_each_batch_of_tasks_once_in_file_order(synthetic_project):
     indices = [checked.index for batch in run for checked in batch.checked]
     assert indices == list(range(120))
     assert run.report.ok and run.report.tasks == 120
+
+
+def _die(_: int) -> None:
+    os._exit(3)
+
+
+def _nothing() -> None:
+    """A worker that needs no set-up."""
+
+
+def test_a_worker_that_dies_is_an_environment_problem_not_a_traceback():
+    with pytest.raises(EnvironmentProblem, match="worker process died"):
+        list(ordered_map(_die, range(8), workers=2, initializer=_nothing, initargs=()))

@@ -114,6 +114,15 @@ def agreement_from_tasks(tasks: list[Task], *, first: Any, second: Any, labels: 
     return tally.result(labels)
 
 
+LISTED = 50  # names a card or report lists; beyond that it says how many more
+
+
+def named_list(names: list[str], *, quote: str = "") -> str:
+    """The first LISTED names, comma-separated, and how many more there are."""
+    shown = ", ".join(f"{quote}{name}{quote}" for name in names[:LISTED])
+    return shown + (f" and {len(names) - LISTED:,} more" if len(names) > LISTED else "")
+
+
 NO_AGREEMENT = "No document has two independent annotations yet."
 
 
@@ -145,5 +154,5 @@ def agreement_markdown(result: AgreementResult) -> str:
             lines.append(f"| {row['layer']} | {attr} | {a['pairs']} | {figure(a['kappa'])} | "
                          f"{figure(a['exact_match'])} |")
     header = (f"Agreement between annotators {result.first} (A) and {result.second} (B) on "
-              f"{len(result.documents)} document(s): {', '.join(result.documents)}.")
+              f"{len(result.documents)} document(s): {named_list(result.documents)}.")
     return header + "\n\n" + "\n".join(lines)

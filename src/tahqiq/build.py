@@ -101,7 +101,7 @@ def make(task: Task, *, labels: LabelSet, manifest: Manifest) -> Made:
     made.split = doc.split
     made_rows = region_rows(doc, labels)
     by_config = {DOCUMENTS: [document_row(doc, labels, made_rows)], **sentence_rows(doc, labels, made_rows)}
-    encoders = _encoders(labels)
+    encoders, _ = _codecs(labels)
     for config, rows in by_config.items():
         made.rows[config] = [encoders[config](row) for row in rows]
         example = next((row for row in rows if is_example(row)), None)
@@ -127,7 +127,7 @@ class MadeBatch:
 
 def make_batch(tasks: list[Task], *, labels: LabelSet, manifest: Manifest) -> MadeBatch:
     made = [make(task, labels=labels, manifest=manifest) for task in tasks]
-    schemas = _schemas(labels)
+    _, schemas = _codecs(labels)
     tables: dict[str, dict[str, pa.Table]] = {}
     for config, schema in schemas.items():
         for split in {m.split for m in made if m.split is not None}:
@@ -138,20 +138,16 @@ def make_batch(tasks: list[Task], *, labels: LabelSet, manifest: Manifest) -> Ma
     return MadeBatch(made, tables)
 
 
-_ENCODERS: dict[int, dict] = {}
-_SCHEMAS: dict[int, dict[str, pa.Schema]] = {}
+_CODECS: dict[int, tuple[LabelSet, dict, dict[str, pa.Schema]]] = {}
 
 
-def _encoders(labels: LabelSet) -> dict:
-    if id(labels) not in _ENCODERS:
-        _ENCODERS[id(labels)] = {c: row_encoder(f) for c, f in config_features(labels).items()}
-    return _ENCODERS[id(labels)]
-
-
-def _schemas(labels: LabelSet) -> dict[str, pa.Schema]:
-    if id(labels) not in _SCHEMAS:
-        _SCHEMAS[id(labels)] = {c: f.arrow_schema for c, f in config_features(labels).items()}
-    return _SCHEMAS[id(labels)]
+def _codecs(labels: LabelSet) -> tuple[dict, dict[str, pa.Schema]]:
+    """Row encoders and Arrow schemas per config, made once per label set (held, so its id is never reused)."""
+    if id(labels) not in _CODECS:
+        features = config_features(labels)
+        _CODECS[id(labels)] = (labels, {c: row_encoder(f) for c, f in features.items()},
+                               {c: f.arrow_schema for c, f in features.items()})
+    return _CODECS[id(labels)][1:]
 
 
 @dataclass
@@ -161,6 +157,7 @@ class Collected:
     splits: list[str]
     documents: dict[str, list[str]] = field(default_factory=dict)
     ledger: PassLedger = field(default_factory=PassLedger)
+    every: AgreementTally = field(default_factory=lambda: AgreementTally(FIRST_PASS, SECOND_PASS))
     agreement: dict[str, AgreementTally] = field(default_factory=dict)  # split -> tally of its documents
     examples: dict[str, dict[str, dict]] = field(default_factory=dict)  # config -> split -> first example
     counts: dict[str, dict[str, Counter]] = field(default_factory=dict)  # layer -> split -> counts
@@ -170,8 +167,10 @@ class Collected:
 
     def add(self, made: Made, split_of: dict[str, str]) -> None:
         self.ledger.add(made.passes, made.doc_id)
+        self.every.add(made.agreement)
         split = split_of.get(made.doc_id)
-        self.agreement.setdefault(split or "", AgreementTally(FIRST_PASS, SECOND_PASS)).add(made.agreement)
+        if split is not None:
+            self.agreement.setdefault(split, AgreementTally(FIRST_PASS, SECOND_PASS)).add(made.agreement)
         if made.split is None:
             return
         self.documents.setdefault(made.split, []).append(made.doc_id)
@@ -185,10 +184,7 @@ class Collected:
 
     def pass_agreement(self, labels: LabelSet) -> dict[str, AgreementResult]:
         """Agreement of the two passes on every document, and on each split's documents alone."""
-        every = AgreementTally(FIRST_PASS, SECOND_PASS)
-        for tally in self.agreement.values():
-            every.add(tally)
-        out = {"All documents": every.result(labels)}
+        out = {"All documents": self.every.result(labels)}
         for split in self.splits:
             out[f"`{split}` documents only"] = self.agreement.get(split, AgreementTally(FIRST_PASS, SECOND_PASS)
                                                                   ).result(labels)

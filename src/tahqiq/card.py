@@ -13,7 +13,7 @@ from datasets.info import DatasetInfo, DatasetInfosDict
 from datasets.utils.metadata import MetadataConfigs
 from huggingface_hub import DatasetCard, DatasetCardData
 
-from tahqiq.agreement import NO_AGREEMENT, AgreementResult, agreement_markdown
+from tahqiq.agreement import NO_AGREEMENT, AgreementResult, agreement_markdown, named_list
 from tahqiq.errors import ProjectFileInvalid
 from tahqiq.features import DEFAULT_CONFIG
 from tahqiq.labels import LabelSet
@@ -131,17 +131,6 @@ def is_example(row: dict) -> bool:
     return any(isinstance(v, list) and v and isinstance(v[0], dict) for v in row.values())
 
 
-LISTED = 50  # documents or mentions a card lists by name; beyond that it gives how many more
-
-
-def _first(listed: str, items: list) -> str:
-    return listed + (f" and {len(items) - LISTED:,} more" if len(items) > LISTED else "")
-
-
-def document_list(documents: list[str]) -> str:
-    return _first(", ".join(f"`{d}`" for d in documents[:LISTED]), documents)
-
-
 def provenance_table(manifest: Manifest, code_points: dict[str, int]) -> str:
     """One row per document of the manifest; `code_points` has the length of the texts the build read (the others
     are read from their seed files)."""
@@ -189,13 +178,6 @@ class PassLedger:
                  "documents": docs} for (completed_by, gold, *given), docs in self.documents.items()]
 
 
-def ledger(tasks: list[Task]) -> PassLedger:
-    out = PassLedger()
-    for task in tasks:
-        out.add(pass_keys(task), task.doc_id or str(task.id))
-    return out
-
-
 def passes_table(records: list[dict]) -> str:
     """Who made each annotation pass, when, under which guidelines and from what (the `passes` of each task's meta),
     one row per annotator and provenance, with the documents it covers (the first ones, when there are many)."""
@@ -206,7 +188,7 @@ def passes_table(records: list[dict]) -> str:
     for record in records:
         lines.append(f"| {record['completed_by']} | {'yes' if record['gold'] else 'no'} | " +
                      " | ".join("—" if record[k] is None else record[k] for k in PASS_FIELDS) +
-                     f" | {document_list(record['documents'])} |")
+                     f" | {named_list(record['documents'], quote='`')} |")
     return "\n".join(lines)
 
 
@@ -250,8 +232,7 @@ def render_card(*, labels: LabelSet, manifest: Manifest, features: dict[str, Fea
         "results": results,
         "misaligned": (f"{len(misaligned)} entity mention(s) have an edge inside a token and are left out of "
                        "`ner_tags` (they stay in `entities`): "
-                       + _first(", ".join(f"`{text}` ({doc} {rid})" for doc, rid, text in misaligned[:LISTED]),
-                                misaligned) + "."
+                       + named_list([f"`{text}` ({doc} {rid})" for doc, rid, text in misaligned]) + "."
                        if misaligned else "Every entity mention aligns with token edges."),
     })
     return str(DatasetCard(f"---\n{data}\n---\n\n{prose}"))

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from datasets import ClassLabel, Features, LargeList, List, Value
 
-from tahqiq.agreement import NO_AGREEMENT, AgreementResult, agreement_rows, figure
-from tahqiq.card import LISTED, TAGS, PassLedger
+from tahqiq.agreement import NO_AGREEMENT, AgreementResult, agreement_rows, figure, named_list
+from tahqiq.card import TAGS, PassLedger
 from tahqiq.errors import ProjectFileInvalid
 from tahqiq.manifest import Manifest
 
@@ -235,10 +235,6 @@ def distribution(data_files: dict[str, dict[str, str]], digests: dict[str, str],
 
 # ---- Responsible-AI fields -------------------------------------------------------------------------------------
 
-def _documents(docs: list[str]) -> str:
-    return ", ".join(docs[:LISTED]) + (f" and {len(docs) - LISTED:,} more" if len(docs) > LISTED else "")
-
-
 def _pass_text(record: dict) -> str:
     role = "gold (ground truth)" if record["gold"] else "not gold"
     given = [f"{label} {record[key]}" for key, label in (("annotator", "annotator"), ("kind", "kind"),
@@ -246,7 +242,7 @@ def _pass_text(record: dict) -> str:
              if record[key] is not None]
     what = [f"{key}: {record[key]}" for key in ("made", "saw") if record[key] is not None]
     return (f"Annotation completed_by {record['completed_by']} ({role}; " + ", ".join(given) + "). " +
-            "; ".join(what) + f". Documents ({len(record['documents'])}): {_documents(record['documents'])}.")
+            "; ".join(what) + f". Documents ({len(record['documents'])}): {named_list(record['documents'])}.")
 
 
 def annotation_protocol(per_task: list[int], passes: list[dict]) -> list[str]:
@@ -278,7 +274,7 @@ def annotation_analysis(agreement: dict[str, AgreementResult]) -> list[str]:
                          f"exact {figure(row['f1_exact'])}, overlap {figure(row['f1_overlap'])}"
                          + (f"; {attributes}" if attributes else ""))
         out.append(f"{_plain(heading)}: agreement between annotators {result.first} (A) and {result.second} (B), "
-                   f"before adjudication, on {len(result.documents)} document(s) ({_documents(result.documents)}). "
+                   f"before adjudication, on {len(result.documents)} document(s) ({named_list(result.documents)}). "
                    + ". ".join(parts) + ".")
     if not out:
         return [NO_AGREEMENT]

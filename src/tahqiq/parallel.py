@@ -8,18 +8,24 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
+
+from tahqiq.errors import EnvironmentProblem
 
 T = TypeVar("T")
 R = TypeVar("R")
 IN_FLIGHT_PER_WORKER = 4
+MAX_DEFAULT_WORKERS = 4  # each worker holds its own interpreter and libraries (about 150 MB)
 
 
 def default_workers(input_bytes: int) -> int:
-    """One process for small inputs (starting workers costs more than it saves), else one per available core."""
+    """One process for small inputs (starting workers costs more than it saves), else one per available core, at
+    most MAX_DEFAULT_WORKERS."""
     if input_bytes < 8 << 20:
         return 1
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return min(cores, MAX_DEFAULT_WORKERS)
 
 
 def ordered_map(fn: Callable[[T], R], items: Iterable[T], *, workers: int,
@@ -40,6 +46,9 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], *, workers: int,
                     yield pending.popleft().result()
             while pending:
                 yield pending.popleft().result()
+        except BrokenProcessPool:
+            raise EnvironmentProblem("a worker process died (killed, or out of memory); nothing was written: run "
+                                     "again, with fewer --workers") from None
         finally:
             for future in pending:
                 future.cancel()

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tahqiq.atomic import atomic_write_text
 from tahqiq.errors import DataError
 from tahqiq.labels import CONTROLS
 from tahqiq.model import annotator_id
@@ -70,10 +69,4 @@ def task_file(directory: Path, task: dict) -> Path:
     path = directory / f"{task['data']['doc_id']}.json"
     if path.resolve().parent != directory.resolve():
         raise DataError(f"doc_id {task['data']['doc_id']!r} is not a plain file name; nothing was written")
-    return path
-
-
-def write_task(directory: Path, task: dict, *, attribute_order: list[str]) -> Path:
-    path = task_file(directory, task)
-    atomic_write_text(path, dumps_tasks([canonical_task(task, attribute_order=attribute_order)]))
     return path

@@ -213,7 +213,7 @@ def _build_options(p: argparse.ArgumentParser) -> None:
 def _workers_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=_positive, metavar="N",
                    help="processes that check (and cut) the tasks; the output is the same for any N (default: one "
-                        "for exports under 8 MB, else one per core)")
+                        "for exports under 8 MB, else one per core, at most 4)")
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -21,8 +21,16 @@ from tahqiq.model import Task, parse_task
 from tahqiq.parallel import default_workers, ordered_map
 from tahqiq.progress import SILENT, Progress
 from tahqiq.validate.meaning import check_meaning, choose_annotation, sentence_spans
-from tahqiq.validate.reader import RawTask, Unframed, parse_task_json, scan_tasks
-from tahqiq.validate.schema import DEFAULT_MAX_FILE_MB, MISSING, file_problem, load_json, not_a_list, task_schema_issues
+from tahqiq.validate.reader import RawTask, Unframed, file_position, parse_task_json, scan_tasks
+from tahqiq.validate.schema import (
+    DEFAULT_MAX_FILE_MB,
+    MISSING,
+    JsonFault,
+    file_problem,
+    load_json,
+    not_a_list,
+    task_schema_issues,
+)
 from tahqiq.validate.structure import (
     TaskIndex,
     TaskKeys,
@@ -51,7 +59,8 @@ class Checked:
     keys: TaskKeys | None = None  # None when the schema failed (nothing more was checked)
     task: Task | None = None  # the parsed task (dropped before it leaves a worker unless the caller keeps tasks)
     sound: bool = False  # no error of its own: `then` takes it
-    broken: bool = False  # its JSON failed: the file is read again whole, for the message
+    fault: JsonFault | None = None  # its JSON failed: that is all the report says of the file
+    offset: int = 0  # where the task starts in its file
 
 
 @dataclass(frozen=True)
@@ -99,9 +108,9 @@ def check_task(task: Task, *, labels: LabelSet, manifest: Manifest) -> tuple[lis
 def _check_one(raw: RawTask, file: str, context: Context) -> Checked:
     value = raw.value
     if raw.data is not None:
-        value, _ = parse_task_json(raw.data)
-        if value is MISSING:
-            return Checked(raw.index, broken=True)
+        value, fault = parse_task_json(raw.data)
+        if fault is not None:
+            return Checked(raw.index, fault=fault, offset=raw.offset)
     issues = task_schema_issues(value, index=raw.index, file=file, labels=context.labels)
     if issues:
         return Checked(raw.index, issues)
@@ -127,8 +136,9 @@ class Unit:
 
     file: str
     raws: list[RawTask] = field(default_factory=list)
-    mark: str | None = None  # UNFRAMED: it must be read whole; END of the file; UNREADABLE: `problem` says why
+    mark: str | None = None  # UNFRAMED at byte `offset`; END of the file; UNREADABLE: `problem` says why
     problem: Issue | None = None
+    offset: int = 0
 
 
 UNFRAMED, END, UNREADABLE = "unframed", "end", "unreadable"
@@ -154,7 +164,8 @@ def _check_batch(file: str, raws: list[RawTask], context: Context) -> Batch:
 
 def check_unit(unit: Unit) -> tuple[Unit, Batch]:
     """Check a batch of tasks of one file (what a worker does); a mark passes through, so it arrives in order."""
-    return Unit(unit.file, mark=unit.mark, problem=unit.problem), _check_batch(unit.file, unit.raws, _CONTEXT[0])
+    return (Unit(unit.file, mark=unit.mark, problem=unit.problem, offset=unit.offset),
+            _check_batch(unit.file, unit.raws, _CONTEXT[0]))
 
 
 def _units(path: Path, *, stream: bool) -> Iterator[Unit]:
@@ -168,17 +179,55 @@ def _units(path: Path, *, stream: bool) -> Iterator[Unit]:
                     batch = []
             if batch:
                 yield Unit(file, batch)
-        except Unframed:
-            yield Unit(file, mark=UNFRAMED)
+        except Unframed as unframed:
+            yield Unit(file, mark=UNFRAMED, offset=unframed.offset)
     else:
         yield Unit(file, mark=UNFRAMED)
     yield Unit(file, mark=END)
 
 
+WHOLE_MAX_BYTES = 64 << 20  # a file the scan cannot frame is read whole, for the exact message, up to this size
+
+
+def _fault_issue(path: Path, checked: Checked) -> Issue:
+    """The issue of a task whose JSON failed, placed in the file as the whole-file parser would place it."""
+    fault = checked.fault
+    assert fault is not None
+    if fault.line is None:
+        return make_issue(fault.code, str(fault), file=str(path))
+    line, column = file_position(path, checked.offset)
+    if fault.line == 1:
+        line, column = line, column + fault.column - 1
+    else:
+        line, column = line + fault.line - 1, fault.column
+    return make_issue(fault.code, str(JsonFault(fault.message, line, column)), file=str(path))
+
+
+def _unframed_issue(path: Path, offset: int) -> Issue:
+    line, column = file_position(path, offset)
+    return make_issue("json-invalid", f"line {line}, column {column}: the file is not a JSON array of Label Studio "
+                      "tasks from here on (a stray value, a missing comma or bracket, or a file cut short)",
+                      file=str(path))
+
+
+@dataclass
+class _FileState:
+    """What one file has given so far; reported when the file ends, unless the file turns out broken."""
+
+    issues: list[Issue] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    new: TaskIndex = field(default_factory=TaskIndex)
+    handed: int = 0  # tasks handed to the caller
+    fault: Checked | None = None  # the first task whose JSON failed
+    unframed: int | None = None  # where the framing failed
+
+
 class Run:
     """One validation run over export files: iterate it for the batches of checked tasks, in file order; the report
-    is complete when the iteration ends. A file whose framing or JSON the streaming reader cannot take is read again
-    whole (in this process) by the strict parser, and only what that finds is reported for it."""
+    is complete when the iteration ends. Ids are checked across tasks as batches arrive, so nothing but the index
+    of ids and the issues is kept. A task whose JSON fails ends its file: the report says where, and nothing else of
+    the file (as a parser of the whole file would). A file the scan cannot frame is read again whole by the strict
+    parser when it is small (for its exact message), and otherwise reported where the framing broke."""
 
     def __init__(self, paths: Iterable[Path], *, labels: LabelSet, manifest: Manifest,
                  max_file_bytes: int = DEFAULT_MAX_FILE_MB << 20, workers: int | None = None,
@@ -191,70 +240,89 @@ class Run:
         self.stream = stream
         self.progress = progress
         self.report = Report()
+        self._abandoned: set[str] = set()  # files whose remaining tasks need not be read
         readable = [p for p in self.files if file_problem(p, max_bytes=max_file_bytes) is None]
         self.workers = default_workers(sum(p.stat().st_size for p in readable)) if workers is None else workers
 
     def _all_units(self) -> Iterator[Unit]:
         for path in self.files:
             problem = file_problem(path, max_bytes=self.max_file_bytes)
-            if problem is None:
-                yield from _units(path, stream=self.stream)
-            else:
+            if problem is not None:
                 yield Unit(str(path), mark=UNREADABLE, problem=problem)
+                continue
+            for unit in _units(path, stream=self.stream):
+                if unit.file in self._abandoned and unit.mark != END:
+                    continue
+                yield unit
 
     def __iter__(self) -> Iterator[Batch]:
-        report = self.report
         if not self.files:
-            report.extend([make_issue("empty-input", "no *.json export in "
-                                      f"{', '.join(map(str, self.paths)) or 'no path'}",
-                                      file=", ".join(map(str, self.paths)))])
+            self.report.extend([make_issue("empty-input", "no *.json export in "
+                                           f"{', '.join(map(str, self.paths)) or 'no path'}",
+                                           file=", ".join(map(str, self.paths)))])
         seen = TaskIndex()  # ids of the files done
-        found: list[Checked] = []  # of the current file; reported when it ends
-        broken = False
+        state = _FileState()
         results = ordered_map(check_unit, self._all_units(), workers=self.workers, initializer=_set_context,
                               initargs=(self.context,))
         with self.progress.counter(desc="validating", unit="task") as advance:
             for unit, batch in results:
                 advance(len(batch.checked))
-                if unit.mark == UNFRAMED or any(c.broken for c in batch.checked):
-                    broken = True
-                if not broken and batch.checked:
-                    found += batch.checked
-                    yield batch
                 if unit.mark == UNREADABLE:
-                    report.files += 1
-                    report.extend([unit.problem])
-                if unit.mark != END:
+                    self.report.files += 1
+                    self.report.extend([unit.problem])
                     continue
-                report.files += 1
-                if broken:
-                    found = []
-                    raws, issues = _whole(Path(unit.file), self.max_file_bytes)
-                    report.extend(issues)
-                    for start in range(0, len(raws), BATCH_TASKS):
-                        batch = _check_batch(unit.file, raws[start:start + BATCH_TASKS], self.context)
-                        found += batch.checked
+                if state.fault is None and state.unframed is None:
+                    state.fault = next((c for c in batch.checked if c.fault is not None), None)
+                    if state.fault is not None:
+                        self._abandoned.add(unit.file)
+                    elif unit.mark == UNFRAMED:
+                        state.unframed = unit.offset
+                    elif batch.checked:
+                        self._account(batch, state, seen)
                         yield batch
-                    if issues:
-                        found, broken = [], False
-                        continue
-                if not found:
-                    report.extend([make_issue("empty-export", f"{unit.file} holds an empty list of tasks",
-                                              file=unit.file)])
-                self._commit(found, seen)
-                found, broken = [], False
+                if unit.mark == END:
+                    yield from self._end(Path(unit.file), state, seen)
+                    state = _FileState()
 
-    def _commit(self, found: list[Checked], seen: TaskIndex) -> None:
-        """Report what one file's tasks found, with the ids they share with earlier tasks."""
-        report = self.report
-        new = TaskIndex()
-        for checked in found:
+    @staticmethod
+    def _account(batch: Batch, state: _FileState, seen: TaskIndex) -> None:
+        """Add a batch's issues to its file's, with the ids it shares with tasks before it."""
+        for checked in batch.checked:
             if checked.keys is not None:
-                report.extend(check_across(checked.keys, seen=seen, new=new))
-            report.extend(checked.issues)
-            report.skipped += checked.skipped
-        report.tasks += len(found)
-        seen.update(new)
+                state.issues += check_across(checked.keys, seen=seen, new=state.new)
+            state.issues += checked.issues
+            state.skipped += checked.skipped
+        state.handed += len(batch.checked)
+
+    def _end(self, path: Path, state: _FileState, seen: TaskIndex) -> Iterator[Batch]:
+        """Report what the file gave, or what broke it."""
+        report = self.report
+        report.files += 1
+        if state.fault is not None and state.fault.fault.code != "file-unreadable":
+            report.extend([_fault_issue(path, state.fault)])
+            return
+        if state.fault is not None or state.unframed is not None:
+            if state.unframed is not None and path.stat().st_size > WHOLE_MAX_BYTES:
+                report.extend([_unframed_issue(path, state.unframed)])
+                return
+            raws, issues = _whole(path, self.max_file_bytes)
+            if issues:
+                report.extend(issues)
+                return
+            handed, state = state.handed, _FileState()
+            quiet = Context(self.context.labels, self.context.manifest, False, None)
+            for context, part in ((quiet, raws[:handed]), (self.context, raws[handed:])):
+                for start in range(0, len(part), BATCH_TASKS):  # what was handed out is checked, not handed again
+                    batch = _check_batch(str(path), part[start:start + BATCH_TASKS], context)
+                    self._account(batch, state, seen)
+                    if context is self.context:
+                        yield batch
+        if not state.handed:
+            report.extend([make_issue("empty-export", f"{path} holds an empty list of tasks", file=str(path))])
+        report.extend(state.issues)
+        report.skipped += state.skipped
+        report.tasks += state.handed
+        seen.update(state.new)
 
 
 def validate_paths(paths: Iterable[Path], *, labels: LabelSet, manifest: Manifest,

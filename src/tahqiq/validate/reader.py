@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import orjson
 
-from tahqiq.validate.schema import MISSING, parse_json
+from tahqiq.validate.schema import MISSING, JsonFault, json_fault
 
 CHUNK_BYTES = 8 << 20  # read size; a task longer than this is carried over whole to the next read
 BOM = b"\xef\xbb\xbf"
@@ -26,20 +26,26 @@ _CLASSES = bytes(_QUOTE if c == ord('"') else _BACKSLASH if c == ord("\\") else 
                  _CLOSE if c in b"}]" else 0 for c in range(256))
 _WHITESPACE = b" \t\r\n"
 _DIGITS = bytes(ord("0") if chr(c).isdigit() and c < 128 else c for c in range(256))
-_BIG_INT = b"0" * 20  # after mapping digits to 0: orjson reads an integer beyond 64 bits as a float, Python does not
+_BIG_INT = b"0" * 19  # after mapping digits to 0: orjson reads an integer beyond 64 bits as a float, Python does not
 
 
 class Unframed(Exception):
-    """The file is not a JSON array whose elements the scan can cut out: read it whole instead."""
+    """The file is not a JSON array whose elements the scan can cut out, from byte `offset` on."""
+
+    def __init__(self, offset: int):
+        super().__init__(offset)
+        self.offset = offset
 
 
 @dataclass(frozen=True)
 class RawTask:
-    """One element of the export's array: its JSON text, or its value when the whole file had to be parsed."""
+    """One element of the export's array: its JSON text and where it starts in the file, or its value when the
+    whole file had to be parsed."""
 
     index: int
     data: bytes | None
     value: Any = None
+    offset: int = 0
 
 
 def element_ends(buf: bytes) -> list[int]:
@@ -70,44 +76,73 @@ def _skip_space(buf: bytes, at: int) -> int:
 
 def scan_tasks(path: Path, *, chunk_bytes: int = CHUNK_BYTES) -> Iterator[RawTask]:
     """The elements of the top-level array of `path`, in order. Raises Unframed when the file is not an array of
-    objects and arrays separated by commas (the caller then reads it whole)."""
+    objects and arrays separated by commas (the caller then says where, or reads it whole). A read that ends no
+    element is followed by a larger one, so one long element is scanned a few times, not once per chunk."""
     with open(path, "rb") as fh:
         buf = fh.read(chunk_bytes)
-        if buf.startswith(BOM):
-            buf = buf[len(BOM):]
+        dropped = len(BOM) if buf.startswith(BOM) else 0  # bytes of the file before buf[0]
+        buf = buf[dropped:]
         at = _skip_space(buf, 0)
         if buf[at:at + 1] != b"[":
-            raise Unframed
+            raise Unframed(dropped + at)
         start, index, done = at + 1, 0, False
         while not done:
-            more = fh.read(chunk_bytes)
+            more = fh.read(max(chunk_bytes, len(buf) - start))
             done = not more
+            dropped += start
             buf = buf[start:] + more
             start = 0
             for end in element_ends(buf):
                 at = _skip_space(buf, start)
                 if index:
                     if buf[at:at + 1] != b",":
-                        raise Unframed
+                        raise Unframed(dropped + at)
                     at = _skip_space(buf, at + 1)
                 if buf[at:at + 1] not in (b"{", b"["):
-                    raise Unframed  # a number, string or literal element, or junk: the strict parser says which
-                yield RawTask(index, buf[at:end])
+                    raise Unframed(dropped + at)  # a number, string or literal element, or junk
+                yield RawTask(index, buf[at:end], offset=dropped + at)
                 index, start = index + 1, end
         at = _skip_space(buf, start)
         if buf[at:at + 1] != b"]" or _skip_space(buf, at + 1) != len(buf):
-            raise Unframed
+            raise Unframed(dropped + at)
 
 
-def parse_task_json(data: bytes) -> tuple[Any, str | None]:
-    """A task's JSON as strictly as `parse_json`: (value, None), or (MISSING, what is wrong). orjson answers when it
-    can be sure: no key written twice (every key it kept is counted in the raw text), no integer it would turn into
-    a float. Everything else goes to the strict parser."""
+def file_position(path: Path, offset: int) -> tuple[int, int]:
+    """1-based line and column (in code points, after a byte-order mark) of byte `offset` of a UTF-8 file, as
+    Python's JSON parser counts them."""
+    line, column = 1, 1
+    with open(path, "rb") as fh:
+        head = fh.read(len(BOM))
+        rest = offset - (len(BOM) if head == BOM else 0)
+        if head != BOM:
+            fh.seek(0)
+        while rest > 0:
+            chunk = fh.read(min(CHUNK_BYTES, rest))
+            if not chunk:
+                break
+            rest -= len(chunk)
+            newlines = chunk.count(b"\n")
+            line += newlines
+            tail = chunk[chunk.rfind(b"\n") + 1:] if newlines else chunk
+            column = (1 if newlines else column) + len(tail.translate(None, _CONTINUATION))
+    return line, column
+
+
+_CONTINUATION = bytes(range(0x80, 0xC0))  # UTF-8 bytes that do not start a code point
+
+
+def parse_task_json(data: bytes) -> tuple[Any, JsonFault | None]:
+    """A task's JSON as strictly as `json_fault`: (value, None), or (MISSING, the fault). orjson answers when it can
+    be sure: no key written twice (every key it kept is counted in the raw text), no integer it would turn into a
+    float, nothing it cannot write back. Everything else goes to the strict parser."""
     try:
         value = orjson.loads(data)
     except orjson.JSONDecodeError:
         return _strict(data)
-    if _BIG_INT in data.translate(_DIGITS) or not _keys_kept(data, value):
+    try:
+        if _BIG_INT in data.translate(_DIGITS) or not _keys_kept(data, value):
+            return _strict(data)
+    except orjson.JSONEncodeError:  # deeper than orjson writes (255 levels)
         return _strict(data)
     return value, None
 
@@ -122,12 +157,9 @@ def _keys_kept(data: bytes, value: Any) -> bool:
     return data.translate(None, _WHITESPACE).count(b'":') <= dumped.count(b'":')
 
 
-def _strict(data: bytes) -> tuple[Any, str | None]:
+def _strict(data: bytes) -> tuple[Any, JsonFault | None]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
-        return MISSING, f"not UTF-8: {err}"
-    try:
-        return parse_json(text)
-    except RecursionError:
-        return MISSING, "nested too deep"
+        return MISSING, JsonFault(f"not UTF-8: {err}", code="file-unreadable")
+    return json_fault(text)

@@ -10,6 +10,7 @@ import json
 import math
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -231,29 +232,51 @@ def load_json(path: Path, *, max_bytes: int = DEFAULT_MAX_FILE_MB << 20) -> tupl
         text = path.read_bytes().decode("utf-8-sig")  # a byte-order mark some editors add is not content
     except (OSError, UnicodeDecodeError) as err:
         return MISSING, [make_issue("file-unreadable", f"cannot read {path}: {err}", file=name)]
-    try:
-        data, problem = parse_json(text)
-    except RecursionError:
-        return MISSING, [make_issue("json-too-deep", "the JSON is nested deeper than the parser allows (about 1,000 "
-                                    "levels; a Label Studio export needs fewer than 10)", file=name)]
-    if problem is not None:
-        return MISSING, [make_issue("json-invalid", problem, file=name)]
+    data, fault = json_fault(text)
+    if fault is not None:
+        return MISSING, [make_issue(fault.code, str(fault), file=name)]
     return data, []
 
 
-def parse_json(text: str) -> tuple[Any, str | None]:
-    """Strict JSON: (data, None), or (MISSING, what is wrong) for broken JSON, NaN or infinities, numbers beyond a
-    64-bit float, a key written twice in one object, or a lone surrogate. Nesting too deep raises RecursionError."""
+TOO_DEEP = ("the JSON is nested deeper than the parser allows (about 1,000 levels; a Label Studio export needs fewer "
+            "than 10)")
+
+
+@dataclass(frozen=True)
+class JsonFault:
+    """Why a text is not strict JSON, and where (1-based line and column in the text) when the parser knows."""
+
+    message: str
+    line: int | None = None
+    column: int | None = None
+    code: str = "json-invalid"  # or json-too-deep, file-unreadable (not UTF-8)
+
+    def __str__(self) -> str:
+        return self.message if self.line is None else f"line {self.line}, column {self.column}: {self.message}"
+
+
+def json_fault(text: str) -> tuple[Any, JsonFault | None]:
+    """Strict JSON: (data, None), or (MISSING, the fault) for broken JSON, NaN or infinities, numbers beyond a
+    64-bit float, a key written twice in one object, a lone surrogate or nesting too deep."""
     try:
         data = json.loads(text, parse_constant=_constant, parse_float=_float, parse_int=_int,
                           object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as err:
-        return MISSING, f"line {err.lineno}, column {err.colno}: {err.msg}"
+        return MISSING, JsonFault(err.msg, err.lineno, err.colno)
     except _NotJSON as err:
-        return MISSING, str(err)
+        return MISSING, JsonFault(str(err))
+    except RecursionError:
+        return MISSING, JsonFault(TOO_DEEP, code="json-too-deep")
     if "\\u" in text and _LONE_SURROGATE.search(text):
-        return MISSING, "a \\u escape names half of a surrogate pair (a lone surrogate), which is no character"
+        return MISSING, JsonFault("a \\u escape names half of a surrogate pair (a lone surrogate), which is no "
+                                  "character")
     return data, None
+
+
+def parse_json(text: str) -> tuple[Any, str | None]:
+    """`json_fault` with the fault as text."""
+    data, fault = json_fault(text)
+    return data, None if fault is None else str(fault)
 
 
 def error_code(error, path: list) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -14,13 +15,17 @@ EDGE_CHARS = set('"“”«»\'()[]{}،,.:؛;!?؟…')
 CLAIM_END_CHARS = set(".،,:؛;")
 
 
+Seen = tuple  # (file, task index, annotation index or -1): where an id was first seen, kept small
+
+
 @dataclass
 class TaskIndex:
-    """Ids seen so far, with where they were first seen."""
+    """Ids seen so far, with where they were first seen: the only part of a validation that grows with the number
+    of tasks (a few hundred bytes a task), so the places are tuples, not pointers."""
 
-    task_ids: dict[int, Location] = field(default_factory=dict)
-    doc_ids: dict[str, Location] = field(default_factory=dict)
-    annotation_ids: dict[int, Location] = field(default_factory=dict)
+    task_ids: dict[int, Seen] = field(default_factory=dict)
+    doc_ids: dict[str, Seen] = field(default_factory=dict)
+    annotation_ids: dict[int, Seen] = field(default_factory=dict)
 
     def update(self, other: TaskIndex) -> None:
         for kind in ("task_ids", "doc_ids", "annotation_ids"):
@@ -42,14 +47,6 @@ class Where:
                           annotation_id=self.annotation_id, region_id=region_id, related=related)
 
 
-def _first_seen(seen: dict, key, here: Location) -> Location | None:
-    """Where `key` was seen before, or None (and remember `here` for it)."""
-    if key in seen:
-        return seen[key]
-    seen[key] = here
-    return None
-
-
 @dataclass(frozen=True)
 class TaskKeys:
     """What the checks across tasks need of one task: its ids and where they are."""
@@ -65,26 +62,39 @@ class TaskKeys:
         return cls(task.file, task.index, task.id, task.doc_id, tuple((a.id, a.index) for a in task.annotations))
 
 
+_PLACES = {"task_ids": ("id",), "doc_ids": ("data", "doc_id"), "annotation_ids": ("id",)}
+
+
+def _location(kind: str, place: Seen) -> Location:
+    file, task_index, annotation_index = place
+    inner = ("annotations", annotation_index) if annotation_index >= 0 else ()
+    return Location(file, pointer(task_index, *inner, *_PLACES[kind]))
+
+
 def check_across(keys: TaskKeys, *, seen: TaskIndex, new: TaskIndex) -> Iterator[Issue]:
     """Ids used before: in `seen` (earlier files) or `new` (this file so far, where the task's ids are added)."""
-    where, file, ti = Where(keys.file, keys.task_id), keys.file, keys.index
+    file = sys.intern(keys.file)  # one copy of the name for every place of the file
+    where, ti = Where(file, keys.task_id), keys.index
 
-    def first(kind: str, key, ptr: str) -> Location | None:
-        earlier = getattr(seen, kind).get(key)
-        return earlier or _first_seen(getattr(new, kind), key, Location(file, ptr))
+    def first(kind: str, key, annotation_index: int = -1) -> Location | None:
+        place = getattr(seen, kind).get(key) or getattr(new, kind).get(key)
+        if place is None:
+            getattr(new, kind)[key] = (file, ti, annotation_index)
+            return None
+        return _location(kind, place)
 
     ptr = pointer(ti, "id")
-    if found := first("task_ids", keys.task_id, ptr):
+    if found := first("task_ids", keys.task_id):
         yield where.issue("duplicate-task-id", f"task id {keys.task_id} was already used at {found.file}#"
                           f"{found.pointer}", ptr, related=(found,))
     if keys.doc_id is not None:
         ptr = pointer(ti, "data", "doc_id")
-        if found := first("doc_ids", keys.doc_id, ptr):
+        if found := first("doc_ids", keys.doc_id):
             yield where.issue("duplicate-doc-id", f"doc_id {keys.doc_id!r} was already used at {found.file}#"
                               f"{found.pointer}", ptr, related=(found,))
     for annotation_id, index in keys.annotation_ids:
         ptr = pointer(ti, "annotations", index, "id")
-        if found := first("annotation_ids", annotation_id, ptr):
+        if found := first("annotation_ids", annotation_id, index):
             yield make_issue("duplicate-annotation-id", f"annotation id {annotation_id} was already used at "
                              f"{found.file}#{found.pointer}", file=file, task_id=keys.task_id,
                              annotation_id=annotation_id, pointer=ptr, related=(found,))
