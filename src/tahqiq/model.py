@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from tahqiq.issues import pointer
 from tahqiq.labels import CONTROLS
 
 
-@dataclass(frozen=True, order=True)
-class Span:
-    """A half-open range [start, end) of code points."""
+class Span(NamedTuple):
+    """A half-open range [start, end) of code points (a tuple: made for every region, so made cheaply)."""
 
     start: int
     end: int
@@ -48,8 +47,7 @@ class Region:
         return self.span.end
 
 
-@dataclass(frozen=True)
-class AttributeItem:
+class AttributeItem(NamedTuple):
     region_id: str
     name: str
     value: Any
@@ -57,16 +55,14 @@ class AttributeItem:
     pointer: str
 
 
-@dataclass(frozen=True)
-class RelationItem:
+class RelationItem(NamedTuple):
     source_id: str
     target_id: str
     labels: tuple[str, ...]
     pointer: str
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):
     """One label of a relation: claim `source_id` → `target_id`."""
 
     source_id: str

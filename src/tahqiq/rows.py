@@ -41,7 +41,8 @@ def document_row(doc: GoldDocument, labels: LabelSet, made: dict[str, dict] | No
 
 
 def _inside(regions: list[Region], sentence: Sentence) -> list[Region]:
-    return [r for r in regions if sentence.span.contains(r.span)]
+    start, end = sentence.start, sentence.end
+    return [r for r in regions if start <= r.span.start and r.span.end <= end]
 
 
 def misaligned_entities(doc: GoldDocument) -> list[Region]:

@@ -100,7 +100,8 @@ def check_overlaps(regions: list[Region], where: Where) -> Iterator[Issue]:
 
 def check_sentences(regions: list[Region], sentences: list[Span], where: Where) -> Iterator[Issue]:
     for region in regions:
-        if not any(sentence.contains(region.span) for sentence in sentences):
+        start, end = region.span
+        if not any(s_start <= start and end <= s_end for s_start, s_end in sentences):
             yield where.issue("span-crosses-sentence", f"{region.layer} span {region.text!r} is not inside one "
                               "sentence", region.pointer, region.id)
 
