@@ -72,3 +72,14 @@ def test_without_a_terminal_the_zones_need_yes(tmp_path, capsys, monkeypatch):
     assert add(project.root, article, "--split", "train") == 2
     assert "--yes" in capsys.readouterr().err
     assert len(load_manifest(project.manifest_file).documents) == len(MANIFEST.documents)
+
+
+@pytest.mark.parametrize("doc_id", ["123", "yes", "null", "1.5"])
+def test_a_doc_id_yaml_would_read_as_another_type_stays_a_string(tmp_path, doc_id):
+    project = make_project(tmp_path / "project", SEEDS_DIR)
+    article = tmp_path / "new.txt"
+    article.write_bytes(ARTICLE.encode("utf-8"))
+    assert add(project.root, article, "--split", "train", "--yes", "--doc-id", doc_id) == 0
+    new = load_manifest(project.manifest_file).documents[-1]
+    assert (new.doc_id, new.sha256) == (doc_id, sha256_text(ARTICLE))
+    assert new.path.read_bytes() == ARTICLE.encode("utf-8")

@@ -112,7 +112,8 @@ def _entry_text(seed: NewSeed, copyright_line: str) -> str:
         return json.dumps(value, ensure_ascii=False)
 
     zones = "{" + ", ".join(f"{zone}: {lines}" for zone, lines in seed.zones.items()) + "}"
-    return (f"  - doc_id: {seed.doc_id}\n    copyright: {scalar(copyright_line)}\n    sha256: {seed.sha256}\n"
+    return (f"  - doc_id: {scalar(seed.doc_id)}\n    copyright: {scalar(copyright_line)}\n"
+            f"    sha256: {scalar(seed.sha256)}\n"
             f"    title: {scalar(seed.title)}\n    source: null\n    language: ar\n    split: {seed.split}\n"
             f"    zones: {zones}\n")
 
