@@ -74,6 +74,17 @@ def test_without_a_terminal_the_zones_need_yes(tmp_path, capsys, monkeypatch):
     assert len(load_manifest(project.manifest_file).documents) == len(MANIFEST.documents)
 
 
+@pytest.mark.parametrize("body_line", ["وشارك في الاجتماع عدد من المسؤولين.",
+                                       "ارتفعت المشاركة في الانتخابات إلى 60%.",
+                                       "يشارك فيها الجميع.",
+                                       "وقال إن الوزارة ستبحث عن حلول للمزيد من الأسر التي تضغط عليها الأسعار."],
+                         ids=["took-part", "participation", "takes-part", "more-mid-line"])
+def test_body_lines_with_furniture_words_are_no_boilerplate(body_line):
+    """Furniture words inside a sentence (شارك in المشاركة, للمزيد mid-line) leave the line in the body."""
+    assert propose_zones(f"عنوان الخبر\n{body_line}\nشارك\nابحث عن مواصفات هاتفك\n") == {
+        0: "title", 2: "boilerplate", 3: "boilerplate"}
+
+
 @pytest.mark.parametrize("doc_id", ["123", "yes", "null", "1.5"])
 def test_a_doc_id_yaml_would_read_as_another_type_stays_a_string(tmp_path, doc_id):
     project = make_project(tmp_path / "project", SEEDS_DIR)
