@@ -109,8 +109,10 @@ def test_a_pull_error_names_the_label_studio_ids_and_the_doc(studio_home, studio
     task_id = task_ids(studio_client, "named")[EMOJI_DOC]
     bad = span("BadEdge001", "entity", "ORG", EMOJI_TEXT, EMOJI_TEXT.index("إنفيديا") - 1,
                EMOJI_TEXT.index("إنفيديا") + len("إنفيديا"))  # starts with the space before the name
-    made = studio_client.annotations.create(id=task_id, result=[bad])
+    made = studio_client.annotations.create(id=task_id, result=[bad])  # by the admin, not registered yet
     before = tree_bytes(team_project.annotations_dir)
+    register = "# kept by hand\nannotators:\n- email: zaid@example.org\n  identity: 7\n"
+    team_project.annotators_file.write_text(register, encoding="utf-8")
     with pytest.raises(PullRefused) as refused:
         pull(project=team_project, home=studio_home, annotations_dir=team_project.annotations_dir, title="named")
     (issue,) = [i for i in refused.value.report.errors if i.code == "span-untrimmed"]
@@ -122,8 +124,9 @@ def test_a_pull_error_names_the_label_studio_ids_and_the_doc(studio_home, studio
     out = capsys.readouterr().out
     assert (f"error [span-untrimmed] L2 doc {EMOJI_DOC} · Label Studio task #{task_id} · annotation #{made.id} · "
             f"by {load_credentials(studio_home).username}") in out
-    assert "region « إنفيديا»" in out and "stored as:" in out
+    assert "region « إنفيديا»" in out and "stored as:" in out and "now has identity" not in out
     assert tree_bytes(team_project.annotations_dir) == before
+    assert team_project.annotators_file.read_bytes() == register.encode("utf-8")  # no identity given by a refusal
 
 
 def test_an_added_article_is_pushed_annotated_pulled_validated_and_built(studio_home, studio_client, tmp_path):
