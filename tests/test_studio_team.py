@@ -163,3 +163,15 @@ def test_an_added_article_is_pushed_annotated_pulled_validated_and_built(studio_
     fresh = tmp_path / "fresh"
     pull(project=project, home=studio_home, annotations_dir=fresh, title="added-again")
     assert tree_bytes(fresh) == tree_bytes(project.annotations_dir)
+
+
+def test_status_with_a_damaged_kept_export_says_which_file_and_what_to_do(studio_home, team_project, capsys):
+    summary = push(project=team_project, home=studio_home, annotations_dir=team_project.annotations_dir,
+                   title="damaged", predictions=False)
+    pull(project=team_project, home=studio_home, annotations_dir=team_project.annotations_dir, title="damaged")
+    (kept,) = studio_home.pulls_dir.glob(f"export-{summary.project_id}-*.json")
+    kept.write_text(kept.read_text(encoding="utf-8")[:100], encoding="utf-8")  # cut short
+    assert cli("studio", "status", project=team_project, studio_home=studio_home) == 2
+    err = capsys.readouterr().err
+    assert f"tahqiq: [studio] {kept}, the export kept by the last pull, is damaged" in err
+    assert "pull again" in err and "Traceback" not in err
