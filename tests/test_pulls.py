@@ -50,3 +50,17 @@ def test_push_from_a_raw_export_without_its_stored_form_is_refused(tmp_path, cap
                    '"annotations": []}]', encoding="utf-8")
     assert main(["studio", "push", "--studio-dir", str(tmp_path), "--from", str(raw)]) == 2
     assert "pulled-" in capsys.readouterr().err
+
+
+def test_each_project_keeps_its_own_last_pulls(tmp_path):
+    """Pulls of one project never push out another project's last export (`studio status` compares with it)."""
+    home = StudioHome(root=tmp_path, venv=PROJECT.studio_dir / "venv")
+    home.pulls_dir.mkdir(parents=True)
+    pulls = [(2, "20261130-120000-000000"), *((1, f"20261130-12000{s}-000000") for s in range(1, 4))]
+    for project_id, stamp in pulls:
+        for kind in ("export", "pulled"):
+            (home.pulls_dir / f"{kind}-{project_id}-{stamp}.json").write_text("[]", encoding="utf-8")
+    removed = prune(home, 2)
+    assert sorted(p.name for p in removed) == [f"{k}-1-20261130-120001-000000.json" for k in ("export", "pulled")]
+    assert last_export(home, 2).name == "export-2-20261130-120000-000000.json"
+    assert last_export(home, 1).name == "export-1-20261130-120003-000000.json"

@@ -3,6 +3,10 @@ untouched. Every test works on a project copy; the repository's seeds/ is never 
 
 from __future__ import annotations
 
+import os
+import pty
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -72,3 +76,45 @@ def test_without_a_terminal_the_zones_need_yes(tmp_path, capsys, monkeypatch):
     assert add(project.root, article, "--split", "train") == 2
     assert "--yes" in capsys.readouterr().err
     assert len(load_manifest(project.manifest_file).documents) == len(MANIFEST.documents)
+
+
+@pytest.mark.parametrize("body_line", ["وشارك في الاجتماع عدد من المسؤولين.",
+                                       "ارتفعت المشاركة في الانتخابات إلى 60%.",
+                                       "يشارك فيها الجميع.",
+                                       "وقال إن الوزارة ستبحث عن حلول للمزيد من الأسر التي تضغط عليها الأسعار."],
+                         ids=["took-part", "participation", "takes-part", "more-mid-line"])
+def test_body_lines_with_furniture_words_are_no_boilerplate(body_line):
+    """Furniture words inside a sentence (شارك in المشاركة, للمزيد mid-line) leave the line in the body."""
+    assert propose_zones(f"عنوان الخبر\n{body_line}\nشارك\nابحث عن مواصفات هاتفك\n") == {
+        0: "title", 2: "boilerplate", 3: "boilerplate"}
+
+
+@pytest.mark.parametrize("doc_id", ["123", "yes", "null", "1.5"])
+def test_a_doc_id_yaml_would_read_as_another_type_stays_a_string(tmp_path, doc_id):
+    project = make_project(tmp_path / "project", SEEDS_DIR)
+    article = tmp_path / "new.txt"
+    article.write_bytes(ARTICLE.encode("utf-8"))
+    assert add(project.root, article, "--split", "train", "--yes", "--doc-id", doc_id) == 0
+    new = load_manifest(project.manifest_file).documents[-1]
+    assert (new.doc_id, new.sha256) == (doc_id, sha256_text(ARTICLE))
+    assert new.path.read_bytes() == ARTICLE.encode("utf-8")
+
+
+def test_end_of_input_at_the_zone_prompt_is_a_refusal_and_nothing_written(tmp_path):
+    """Ctrl-D on the terminal answers no question: exit 2 with a message, not an EOFError traceback."""
+    project = make_project(tmp_path / "project", SEEDS_DIR)
+    before = tree_bytes(project.seeds_dir)
+    article = tmp_path / "new.txt"
+    article.write_bytes(ARTICLE.encode("utf-8"))
+    terminal, stdin = pty.openpty()  # the prompt runs on a terminal only
+    try:
+        os.write(terminal, b"\x04")  # Ctrl-D at the start of a line: the end of input
+        done = subprocess.run([sys.executable, "-m", "tahqiq", "--project", str(project.root), "seed", "add",
+                               str(article), "--split", "train"], stdin=stdin, capture_output=True, text=True,
+                              timeout=120)
+    finally:
+        os.close(terminal)
+        os.close(stdin)
+    assert done.returncode == 2 and "line 0 as title" in done.stdout
+    assert "tahqiq: [usage] no answer (end of input): nothing written" in done.stderr
+    assert "Traceback" not in done.stderr and tree_bytes(project.seeds_dir) == before

@@ -129,3 +129,17 @@ def test_commands_without_a_server_fail_cleanly(tmp_path, capsys):
     code = main(["studio", "pull", "--studio-dir", str(tmp_path), "--annotations-dir", str(tmp_path / "a")])
     err = capsys.readouterr().err
     assert code == 2 and "tahqiq studio up" in err and "Traceback" not in err
+
+
+def test_a_damaged_session_file_says_what_to_do_for_that_file(tmp_path, capsys):
+    """`up` remakes the state and credentials files, but never the annotators' passwords: each file has its own
+    advice."""
+    home = StudioHome(root=tmp_path, venv=PROJECT.studio_dir / "venv")
+    home.passwords_file.write_text("{not json", encoding="utf-8")
+    assert main(["studio", "annotator", "list", "--studio-dir", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{home.passwords_file} is damaged" in err and "reset_password --username EMAIL" in err
+    assert "studio up" not in err and "Traceback" not in err
+    home.state_file.write_text("[]", encoding="utf-8")
+    with pytest.raises(StudioError, match="delete it and run `tahqiq studio up` again$"):
+        read_state(home)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import shutil
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -49,14 +51,17 @@ def cli(*args: str, project: Project, studio_home) -> int:
     return main(["--project", str(project.root), *args, "--studio-dir", str(studio_home.root)])
 
 
-def login(url: str, email: str, password: str) -> dict:
-    """Log in through the web form, as a person would; returns whoami."""
+@contextmanager
+def logged_in(url: str, email: str, password: str) -> Iterator[httpx.Client]:
+    """A browser session of the account, logged in through the web form as a person would: its API calls are
+    the account's own, as the annotator's own tab makes them."""
     with httpx.Client(base_url=url) as browser:
         browser.get("/user/login/")
         browser.post("/user/login/", data={"email": email, "password": password,
                                            "csrfmiddlewaretoken": browser.cookies["csrftoken"]},
                      headers={"Referer": f"{url}/user/login/"})
-        return browser.get("/api/current-user/whoami").json()
+        browser.headers["X-CSRFToken"] = browser.cookies["csrftoken"]  # a new token comes with the login
+        yield browser
 
 
 def test_two_annotators_on_one_task_are_pulled_as_two_identities(studio_home, studio_client, team_project,
@@ -68,9 +73,6 @@ def test_two_annotators_on_one_task_are_pulled_as_two_identities(studio_home, st
     passwords = read_passwords(studio_home)
     assert stat.S_IMODE(studio_home.passwords_file.stat().st_mode) == 0o600
     assert all(passwords[e] not in out for e in emails)
-    url = running_session(studio_home).url
-    assert login(url, emails[0], passwords[emails[0]])["email"] == emails[0]  # the account really logs in
-
     register = load_register(team_project.annotators_file)
     identities = [register[e] for e in emails]
     assert len(set(identities)) == 2 and not set(identities) & set(PASS_IDENTITIES)
@@ -81,18 +83,22 @@ def test_two_annotators_on_one_task_are_pulled_as_two_identities(studio_home, st
     push(project=team_project, home=studio_home, annotations_dir=team_project.annotations_dir, title="team")
     users = {u.email: u.id for u in studio_client.users.list()}
     task_id = task_ids(studio_client, "team")[EMOJI_DOC]
-    first = studio_client.annotations.create(id=task_id, result=ui_annotation(EMOJI_TEXT),
-                                             completed_by=users[emails[0]])
+    with logged_in(running_session(studio_home).url, emails[0], passwords[emails[0]]) as amal:
+        assert amal.get("/api/current-user/whoami").json()["email"] == emails[0]  # the account really logs in
+        made = amal.post(f"/api/tasks/{task_id}/annotations/", json={"result": ui_annotation(EMOJI_TEXT)})
+    assert made.status_code == 201, made.text
+    first = made.json()
+    assert first["completed_by"] == users[emails[0]]  # Label Studio took the author from the session
     second = studio_client.annotations.create(id=task_id, result=ui_annotation(EMOJI_TEXT)[:1],
                                               completed_by=users[emails[1]], ground_truth=True)
     assert cli("studio", "status", project=team_project, studio_home=studio_home) == 0
     status = capfd.readouterr().out
-    assert f"new: {EMOJI_DOC} · task #{task_id} · annotation #{first.id} · {emails[0]}" in status
+    assert f"new: {EMOJI_DOC} · task #{task_id} · annotation #{first['id']} · {emails[0]}" in status
 
     pull(project=team_project, home=studio_home, annotations_dir=team_project.annotations_dir, title="team")
     (stored,) = json.loads((team_project.annotations_dir / f"{EMOJI_DOC}.json").read_text(encoding="utf-8"))
-    assert {a["id"]: a["completed_by"] for a in stored["annotations"]} == {first.id: identities[0],
-                                                                          second.id: identities[1]}
+    assert {a["id"]: a["completed_by"] for a in stored["annotations"]} == {first["id"]: identities[0],
+                                                                            second.id: identities[1]}
     tasks = validate_paths([team_project.annotations_dir], labels=team_project.labels,
                            manifest=team_project.manifest).tasks
     passes = agreement_from_tasks(tasks, first=1, second=2, labels=team_project.labels)
@@ -109,8 +115,10 @@ def test_a_pull_error_names_the_label_studio_ids_and_the_doc(studio_home, studio
     task_id = task_ids(studio_client, "named")[EMOJI_DOC]
     bad = span("BadEdge001", "entity", "ORG", EMOJI_TEXT, EMOJI_TEXT.index("إنفيديا") - 1,
                EMOJI_TEXT.index("إنفيديا") + len("إنفيديا"))  # starts with the space before the name
-    made = studio_client.annotations.create(id=task_id, result=[bad])
+    made = studio_client.annotations.create(id=task_id, result=[bad])  # by the admin, not registered yet
     before = tree_bytes(team_project.annotations_dir)
+    register = "# kept by hand\nannotators:\n- email: zaid@example.org\n  identity: 7\n"
+    team_project.annotators_file.write_text(register, encoding="utf-8")
     with pytest.raises(PullRefused) as refused:
         pull(project=team_project, home=studio_home, annotations_dir=team_project.annotations_dir, title="named")
     (issue,) = [i for i in refused.value.report.errors if i.code == "span-untrimmed"]
@@ -122,8 +130,9 @@ def test_a_pull_error_names_the_label_studio_ids_and_the_doc(studio_home, studio
     out = capsys.readouterr().out
     assert (f"error [span-untrimmed] L2 doc {EMOJI_DOC} · Label Studio task #{task_id} · annotation #{made.id} · "
             f"by {load_credentials(studio_home).username}") in out
-    assert "region « إنفيديا»" in out and "stored as:" in out
+    assert "region « إنفيديا»" in out and "stored as:" in out and "now has identity" not in out
     assert tree_bytes(team_project.annotations_dir) == before
+    assert team_project.annotators_file.read_bytes() == register.encode("utf-8")  # no identity given by a refusal
 
 
 def test_an_added_article_is_pushed_annotated_pulled_validated_and_built(studio_home, studio_client, tmp_path):
@@ -160,3 +169,15 @@ def test_an_added_article_is_pushed_annotated_pulled_validated_and_built(studio_
     fresh = tmp_path / "fresh"
     pull(project=project, home=studio_home, annotations_dir=fresh, title="added-again")
     assert tree_bytes(fresh) == tree_bytes(project.annotations_dir)
+
+
+def test_status_with_a_damaged_kept_export_says_which_file_and_what_to_do(studio_home, team_project, capsys):
+    summary = push(project=team_project, home=studio_home, annotations_dir=team_project.annotations_dir,
+                   title="damaged", predictions=False)
+    pull(project=team_project, home=studio_home, annotations_dir=team_project.annotations_dir, title="damaged")
+    (kept,) = studio_home.pulls_dir.glob(f"export-{summary.project_id}-*.json")
+    kept.write_text(kept.read_text(encoding="utf-8")[:100], encoding="utf-8")  # cut short
+    assert cli("studio", "status", project=team_project, studio_home=studio_home) == 2
+    err = capsys.readouterr().err
+    assert f"tahqiq: [studio] {kept}, the export kept by the last pull, is damaged" in err
+    assert "pull again" in err and "Traceback" not in err

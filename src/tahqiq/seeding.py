@@ -25,7 +25,12 @@ _DAY_OR_MONTH = re.compile(r"الأحد|الاثنين|الإثنين|الثلا
                            r"مايو|يونيو|يوليو|أغسطس|سبتمبر|أكتوبر|نوفمبر|ديسمبر|كانون|شباط|آذار|نيسان|أيار|حزيران|"
                            r"تموز|آب|أيلول|تشرين")
 _YEAR = re.compile(r"(?<![0-9])(19|20)[0-9]{2}(?![0-9])")
-_FURNITURE = re.compile(r"اضغط|ابحث عن|اقرأ أيض|للمزيد|تابعونا|شارك|Back Top|^خاص$|ـ{3,}", re.IGNORECASE)
+# Site furniture is a short line of its own ("شارك", "ابحث عن …"): matched anywhere, these words would also take
+# body sentences ("وشارك في الاجتماع …", "ارتفعت المشاركة …"). Only "click here" and a run of tatweel mark a
+# line of any length.
+_FURNITURE = re.compile(r"^(?:اضغط|ابحث عن|اقرأ أيض|للمزيد|تابعونا|شارك|Back Top$|خاص$)", re.IGNORECASE)
+_FURNITURE_WORDS = 4
+_FURNITURE_ANYWHERE = re.compile(r"(?<!\S)اضغط هن|ـ{3,}")
 _LATIN_ONLY = re.compile(r"[A-Za-z0-9 .\-]+")
 _SHORT_WORDS = 3  # a caption is a short line
 _DATELINE_WORDS = 8
@@ -49,7 +54,7 @@ def _zone_of(number: int, line: str, earlier: dict[str, int], zones: dict[int, s
         return "title"
     if _BYLINE.match(line):
         return "byline"
-    if _FURNITURE.search(line):
+    if (words <= _FURNITURE_WORDS and _FURNITURE.match(line)) or _FURNITURE_ANYWHERE.search(line):
         return "boilerplate"
     if words <= _DATELINE_WORDS and _DAY_OR_MONTH.search(line) and _YEAR.search(line):
         return "dateline"
@@ -112,7 +117,8 @@ def _entry_text(seed: NewSeed, copyright_line: str) -> str:
         return json.dumps(value, ensure_ascii=False)
 
     zones = "{" + ", ".join(f"{zone}: {lines}" for zone, lines in seed.zones.items()) + "}"
-    return (f"  - doc_id: {seed.doc_id}\n    copyright: {scalar(copyright_line)}\n    sha256: {seed.sha256}\n"
+    return (f"  - doc_id: {scalar(seed.doc_id)}\n    copyright: {scalar(copyright_line)}\n"
+            f"    sha256: {scalar(seed.sha256)}\n"
             f"    title: {scalar(seed.title)}\n    source: null\n    language: ar\n    split: {seed.split}\n"
             f"    zones: {zones}\n")
 

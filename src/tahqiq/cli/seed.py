@@ -11,12 +11,22 @@ from tahqiq.errors import UsageError
 from tahqiq.project import Project
 
 
+def _ask(question: str) -> str:
+    """The answer typed; the end of input (Ctrl-D) is no answer, so nothing is added on a guess."""
+    try:
+        return input(question).strip().lower()
+    except EOFError:
+        print()  # the prompt's line ends before the error is printed
+        raise UsageError("no answer (end of input): nothing written; answer for each zone, or pass --yes to "
+                         "accept them as proposed") from None
+
+
 def _confirm(text: str, proposed: dict[int, str]) -> dict[int, str]:
     """Ask for each proposed zone whether to keep it (Enter keeps it)."""
     lines = text.split("\n")
     kept = {}
     for number, zone in proposed.items():
-        answer = input(f"line {number} as {zone}: {lines[number].strip()[:70]!r} — keep? [Y/n] ").strip().lower()
+        answer = _ask(f"line {number} as {zone}: {lines[number].strip()[:70]!r} — keep? [Y/n] ")
         if answer in ("", "y", "yes"):
             kept[number] = zone
     return kept

@@ -220,7 +220,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--allow-removal", action="store_true",
                    help="drop annotations of --annotations-dir that the server does not have (default: refuse)")
     p.add_argument("--keep", type=_positive, metavar="N",
-                   help="keep the last N pulls in the studio folder's pulls/ "
+                   help="keep the last N pulls of each project in the studio folder's pulls/ "
                         "(default: $TAHQIQ_STUDIO_KEEP_PULLS or 10)")
 
     annotator = commands.add_parser("annotator", help="Label Studio accounts of the annotators: add, list",

@@ -102,13 +102,25 @@ def load_credentials(home: StudioHome) -> Credentials | None:
     first `up`."""
     if not home.credentials_file.exists():
         return None
-    stored = _read_json(home.credentials_file, ("username", "password", "token"))
+    stored = _read_json(home.credentials_file, ("username", "password", "token"), _AFRESH)
     return Credentials(username=stored["username"], password=os.environ.get(PASSWORD_ENV) or stored["password"],
                        token=os.environ.get(TOKEN_ENV) or stored["token"])
 
 
-def _read_json(path: Path, keys: tuple[str, ...]) -> dict:
-    """A small state file of the session folder, with the keys it must have; a damaged one is a StudioError."""
+_UP_AGAIN = "delete it and run `tahqiq studio up` again"
+_AFRESH = f"{_UP_AGAIN} (a new credentials file needs a fresh data folder too)"
+
+
+def _lost_passwords(home: StudioHome) -> str:
+    """The annotators' accounts and work are on the server; only the passwords kept here are lost."""
+    return ("the annotators' accounts and their work stay in Label Studio, only the passwords kept here are "
+            "unreadable: restore it from a backup, or delete it and give each annotator a new password with "
+            f"`{home.executable} reset_password --username EMAIL --data-dir {home.data_dir}`")
+
+
+def _read_json(path: Path, keys: tuple[str, ...], advice: str) -> dict:
+    """A small state file of the session folder, with the keys it must have; a damaged one is a StudioError
+    with `advice` (what to do differs per file: the passwords file is not remade by `up`)."""
     try:
         stored = json.loads(path.read_text(encoding="utf-8"))
         if isinstance(stored, dict) and all(k in stored for k in keys):
@@ -116,8 +128,7 @@ def _read_json(path: Path, keys: tuple[str, ...]) -> dict:
         problem = f"it lacks {', '.join(keys)}"
     except (OSError, UnicodeDecodeError, ValueError) as err:
         problem = type(err).__name__
-    raise StudioError(f"{path} is damaged ({problem}): delete it and run `tahqiq studio up` again (a new "
-                      "credentials file needs a fresh data folder too)")
+    raise StudioError(f"{path} is damaged ({problem}): {advice}")
 
 
 def ensure_credentials(home: StudioHome) -> Credentials:
@@ -150,7 +161,7 @@ class ServerState:
 def read_state(home: StudioHome) -> ServerState | None:
     if not home.state_file.exists():
         return None
-    raw = _read_json(home.state_file, ("pid", "port"))
+    raw = _read_json(home.state_file, ("pid", "port"), _UP_AGAIN)
     try:
         return ServerState(pid=int(raw["pid"]), port=int(raw["port"]))
     except (TypeError, ValueError):
@@ -170,7 +181,7 @@ def read_port(home: StudioHome) -> int | None:
     """The port this folder's server uses, chosen once; None before the first `up`."""
     if not home.port_file.exists():
         return None
-    raw = _read_json(home.port_file, ("port",))["port"]
+    raw = _read_json(home.port_file, ("port",), _UP_AGAIN)["port"]
     if type(raw) is not int or not 0 < raw < 65536:
         raise StudioError(f"{home.port_file} is damaged (the port must be a number from 1 to 65535): delete it "
                           "and run `tahqiq studio up` again")
@@ -186,7 +197,7 @@ def read_passwords(home: StudioHome) -> dict[str, str]:
     """E-mail -> password of the annotator accounts made from this folder."""
     if not home.passwords_file.exists():
         return {}
-    return _read_json(home.passwords_file, ())
+    return _read_json(home.passwords_file, (), _lost_passwords(home))
 
 
 def write_passwords(home: StudioHome, passwords: dict[str, str]) -> None:

@@ -43,10 +43,15 @@ def load_register(path: Path) -> dict[str, int]:
     return register
 
 
-def save_register(path: Path, register: dict[str, int]) -> None:
+def register_text(register: dict[str, int]) -> str:
+    """The file's text, so a pull can write it together with the annotations it records identities for."""
     entries = [{"email": email, "identity": identity}
                for email, identity in sorted(register.items(), key=lambda kv: kv[1])]
-    atomic_write_text(path, _HEADER + yaml.safe_dump({"annotators": entries}, allow_unicode=True, sort_keys=False))
+    return _HEADER + yaml.safe_dump({"annotators": entries}, allow_unicode=True, sort_keys=False)
+
+
+def save_register(path: Path, register: dict[str, int]) -> None:
+    atomic_write_text(path, register_text(register))
 
 
 def identities_in_use(annotations_dir: Path) -> set[int]:

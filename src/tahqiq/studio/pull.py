@@ -3,7 +3,8 @@
 The full JSON export (all tasks, every annotation with its per-region items and relations) is turned back into the
 stored form — ids and annotators restored from what `push` recorded — and validated, together with the files it
 does not replace, before anything is written. Only a clean result is written, each file through a temporary file
-and a rename (tahqiq.atomic), and only files whose bytes change. Tasks absent from the export keep their files;
+and a rename (tahqiq.atomic), and only files whose bytes change; the identities given to new accounts go into
+annotators.yaml in the same write, so a refused pull leaves it as it was. Tasks absent from the export keep their files;
 an annotation in annotations/ that the server has never seen blocks the pull instead of being dropped."""
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from tahqiq.store import canonical_task, dumps_tasks, task_file
 from tahqiq.studio.annotators import server_users
 from tahqiq.studio.client import META_KEY, Connection, api_call, connect, require_project
 from tahqiq.studio.home import StudioHome
-from tahqiq.studio.identities import assign, identities_in_use, load_register, save_register
+from tahqiq.studio.identities import assign, identities_in_use, load_register, register_text
 from tahqiq.studio.pulls import keep_count, new_pull, prune
 from tahqiq.studio.push import refuse_repeated_documents, stored_tasks
 from tahqiq.validate import validate_paths
@@ -171,10 +172,19 @@ def _fetch_export(conn: Connection, project_id: int, export_file: Path) -> list[
     return export
 
 
-def _identities(conn: Connection, export: list[dict], *, register_file: Path, in_use: set[int]
-                ) -> tuple[dict[int, int], dict[int, str], dict[str, int]]:
-    """(Label Studio user id -> identity, user id -> e-mail, newly registered e-mails) for the accounts whose
-    work the export holds; new accounts are registered."""
+@dataclass(frozen=True)
+class Identities:
+    """Who made the export's work: identities of accounts new to the register are assigned in memory only, and
+    recorded by the pull's own write, so a refused pull leaves annotators.yaml as it was."""
+
+    by_user: dict[int, int]  # Label Studio user id -> identity
+    users: dict[int, str]  # Label Studio user id -> e-mail
+    register: dict[str, int]  # the register with the new entries
+    added: dict[str, int]  # the new entries (e-mail -> identity)
+
+
+def _identities(conn: Connection, export: list[dict], *, register_file: Path, in_use: set[int]) -> Identities:
+    """The identities of the accounts whose work the export holds, new accounts given the next ones."""
     users = server_users(conn)
     authors = made_in_studio(export)
     unknown = sorted(a for a in authors - set(users) if a is not None)
@@ -183,9 +193,8 @@ def _identities(conn: Connection, export: list[dict], *, register_file: Path, in
                           "not on the server any more: nothing was written")
     register = load_register(register_file)
     added = assign(register, [users[a] for a in sorted(authors - {None})], in_use)
-    if added:
-        save_register(register_file, register)
-    return {uid: register[email] for uid, email in users.items() if email in register}, users, added
+    return Identities(by_user={uid: register[email] for uid, email in users.items() if email in register},
+                      users=users, register=register, added=added)
 
 
 def _places(export: list[dict], candidates: dict[str, dict], users: dict[int, str],
@@ -247,10 +256,10 @@ def pull(*, project: Project, home: StudioHome, annotations_dir: Path, title: st
     export = _fetch_export(conn, project_id, export_file)
     refuse_repeated_documents([(t.get("id"), (t.get("data") or {}).get("doc_id")) for t in export],
                               where=f"Label Studio project {title!r}", verb="written")
-    identities, users, added = _identities(conn, export, register_file=project.annotators_file,
-                                           in_use=identities_in_use(annotations_dir))
+    found = _identities(conn, export, register_file=project.annotators_file,
+                        in_use=identities_in_use(annotations_dir))
     notes = [f"{email} now has identity {identity} (recorded in {project.annotators_file.name})"
-             for email, identity in added.items()]
+             for email, identity in found.added.items()]
     candidates = {}
     for server_task in export:
         doc_id = (server_task.get("data") or {}).get("doc_id")
@@ -263,7 +272,7 @@ def pull(*, project: Project, home: StudioHome, annotations_dir: Path, title: st
                          "submit or update the annotation to pull them")
         _check_unsynced(doc_id, server_task, stored.get(doc_id), allow_removal)
         if server_task.get("annotations") or doc_id in stored:
-            candidates[doc_id] = canonical_task(restore_identity(server_task, identities),
+            candidates[doc_id] = canonical_task(restore_identity(server_task, found.by_user),
                                                 attribute_order=attribute_order)
     atomic_write_text(candidate_file, dumps_tasks(list(candidates.values())))
     prune(home, keep)
@@ -274,7 +283,7 @@ def pull(*, project: Project, home: StudioHome, annotations_dir: Path, title: st
               else Report())  # nothing annotated yet, nothing stored: nothing to check
     if not report.ok:
         raise PullRefused(report, candidate_file,
-                          locate(report, candidate_file, export, candidates, users, identities))
+                          locate(report, candidate_file, export, candidates, found.users, found.by_user))
     changes, files = [], {}
     for doc_id, task in candidates.items():
         change = diff_tasks(doc_id, stored.get(doc_id), task)
@@ -284,5 +293,7 @@ def pull(*, project: Project, home: StudioHome, annotations_dir: Path, title: st
             files[path] = text
             change.written = True
         changes.append(change)
+    if found.added:
+        files[project.annotators_file] = register_text(found.register)
     atomic_write_many({path: text.encode("utf-8") for path, text in files.items()})
     return PullResult(export_file=candidate_file, changes=changes, report=report, notes=notes)

@@ -1,6 +1,6 @@
 """`.studio/pulls/`: per pull, the export Label Studio gave (`export-…`) and the stored form that was checked
-(`pulled-…`). Only the last N pulls are kept (each is about 1 MB): enough to follow the pointers of a failed pull,
-score or reopen a recent state, and tell what changed since the last pull."""
+(`pulled-…`). Only the last N pulls of each Label Studio project are kept (each is about 1 MB): enough to follow
+the pointers of a failed pull, score or reopen a recent state, and tell what changed since the last pull."""
 
 from __future__ import annotations
 
@@ -35,20 +35,23 @@ def new_pull(home: StudioHome, project_id: int) -> tuple[Path, Path]:
             home.pulls_dir / f"pulled-{project_id}-{stamp}.json")
 
 
-def _pulls(home: StudioHome) -> dict[str, list[Path]]:
-    """Files of each pull by its stamp (oldest first)."""
-    found: dict[str, list[Path]] = {}
+def _pulls(home: StudioHome) -> dict[tuple[int, str], list[Path]]:
+    """Files of each pull by (Label Studio project id, stamp), oldest first."""
+    found: dict[tuple[int, str], list[Path]] = {}
     for path in home.pulls_dir.glob("*.json") if home.pulls_dir.is_dir() else []:
         match = _NAME.fullmatch(path.name)
         if match:
-            found.setdefault(match[3], []).append(path)
-    return dict(sorted(found.items()))
+            found.setdefault((int(match[2]), match[3]), []).append(path)
+    return dict(sorted(found.items(), key=lambda item: item[0][1]))
 
 
 def prune(home: StudioHome, keep: int) -> list[Path]:
-    """Delete all but the last `keep` pulls; returns the files deleted."""
-    pulls = list(_pulls(home).values())
-    old = [path for files in pulls[:max(len(pulls) - keep, 0)] for path in files]
+    """Delete all but the last `keep` pulls of each project (so `studio status` still has every project's last
+    export); returns the files deleted."""
+    by_project: dict[int, list[list[Path]]] = {}
+    for (project_id, _), files in _pulls(home).items():
+        by_project.setdefault(project_id, []).append(files)
+    old = [path for pulls in by_project.values() for files in pulls[:max(len(pulls) - keep, 0)] for path in files]
     for path in old:
         path.unlink(missing_ok=True)
     return old
@@ -56,8 +59,8 @@ def prune(home: StudioHome, keep: int) -> list[Path]:
 
 def last_export(home: StudioHome, project_id: int) -> Path | None:
     """The export of the project's last pull, if one is kept."""
-    exports = [p for files in _pulls(home).values() for p in files
-               if p.name.startswith(f"export-{project_id}-")]
+    exports = [p for (pulled, _), files in _pulls(home).items() if pulled == project_id for p in files
+               if p.name.startswith("export-")]
     return exports[-1] if exports else None
 
 

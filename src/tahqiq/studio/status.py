@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tahqiq.errors import StudioError
 from tahqiq.studio.annotators import server_users
 from tahqiq.studio.client import Connection, api_call, connect
 from tahqiq.studio.home import StudioHome
@@ -47,11 +48,21 @@ def _versions(export: list[dict]) -> dict[int, tuple[dict, dict]]:
     return {a["id"]: (t, a) for t in export for a in t.get("annotations") or []}
 
 
+def _kept_versions(path: Path) -> dict[int, tuple[dict, dict]]:
+    """The annotations of a kept export; a damaged one (cut short, edited by hand) is a coded error, not a
+    traceback, since status cannot tell what changed without it."""
+    try:
+        return _versions(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError, ValueError, AttributeError, KeyError, TypeError) as err:
+        raise StudioError(f"{path}, the export kept by the last pull, is damaged ({type(err).__name__}): delete "
+                          "it (status then compares with the pull before, if one is kept) or pull again") from None
+
+
 def project_status(conn: Connection, project_id: int, title: str, home: StudioHome,
                    users: dict[int, str]) -> ProjectStatus:
     export = _export(conn, project_id)
     previous_file = last_export(home, project_id)
-    previous = _versions(json.loads(previous_file.read_text(encoding="utf-8"))) if previous_file else {}
+    previous = _kept_versions(previous_file) if previous_file else {}
     now = _versions(export)
     status = ProjectStatus(project_id=project_id, title=title, url=f"{conn.url}/projects/{project_id}",
                            tasks=len(export), annotations=len(now), last_pull=previous_file)
