@@ -92,3 +92,17 @@ def test_a_report_says_which_annotations_level_3_skipped(case_exports):
     (skipped,) = report["skipped"]
     assert skipped["codes"] == ["span-text-mismatch"] and skipped["task_id"] == 1
     assert "level 3 skipped for" in tahqiq("validate", str(case)).stdout
+
+
+def test_progress_in_a_log_is_a_quiet_periodic_line(monkeypatch, capsys):
+    import tahqiq.cli.output as output
+
+    with output.TerminalProgress().counter("validating", "task") as advance:
+        advance(64)
+    assert capsys.readouterr().err == ""  # a short run says nothing in a log
+    monkeypatch.setattr(output, "LOG_EVERY", 0.0)
+    with output.TerminalProgress().counter("validating", "task") as advance:
+        advance(64)
+        advance(64)
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split(",")[0] for line in lines] == ["validating: 64 tasks", "validating: 128 tasks"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -170,3 +171,20 @@ def _nothing() -> None:
 def test_a_worker_that_dies_is_an_environment_problem_not_a_traceback():
     with pytest.raises(EnvironmentProblem, match="worker process died"):
         list(ordered_map(_die, range(8), workers=2, initializer=_nothing, initargs=()))
+
+
+def test_a_large_file_cut_short_is_reported_where_it_stops_without_reading_it_whole(synthetic_project, tmp_path,
+                                                                                   monkeypatch):
+    import tahqiq.validate
+
+    monkeypatch.setattr(tahqiq.validate, "WHOLE_MAX_BYTES", 0)  # as if the file were larger than a whole read
+    project = synthetic_project
+    text = project.annotations_dir.joinpath("export.json").read_text(encoding="utf-8")
+    path = tmp_path / "export.json"
+    path.write_text(text[:len(text) // 2], encoding="utf-8")
+    report = validate_paths([path], labels=project.labels, manifest=project.manifest).report
+    [issue] = report.issues
+    assert (issue.code, issue.pointer) == ("json-invalid", "")
+    line, column = (int(n) for n in re.match(r"line (\d+), column (\d+):", issue.message).groups())
+    comma = text.rindex(', {"id": ', 0, len(text) // 2)  # after the last whole task: then the file ends mid-task
+    assert (line, column) == (1, comma + 1)
