@@ -6,6 +6,7 @@ rows go to Parquet in fixed row groups, and what the card counts is added up on 
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections import Counter
 from dataclasses import dataclass, field
@@ -95,8 +96,7 @@ def make(task: Task, *, labels: LabelSet, manifest: Manifest) -> Made:
     if not docs:
         return made
     doc = docs[0]
-    made.task_json = orjson.dumps(canonical_task(task.raw, attribute_order=list(labels.attributes)),
-                                  option=orjson.OPT_SORT_KEYS)
+    made.task_json = carried_json(canonical_task(task.raw, attribute_order=list(labels.attributes)))
     made.code_points = len(doc.text)
     made.split = doc.split
     made_rows = region_rows(doc, labels)
@@ -114,6 +114,15 @@ def make(task: Task, *, labels: LabelSet, manifest: Manifest) -> Made:
     made.conll = [own_block(row) for row in by_config[labels.layers[ENTITY].config]]
     made.misaligned = [(doc.doc_id, r.id, r.text) for r in misaligned_entities(doc)]
     return made
+
+
+def carried_json(task: dict) -> bytes:
+    """A task as one line of JSON with sorted keys: by orjson, or by Python's encoder where orjson stops (integers
+    beyond 64 bits, nesting deeper than 255) and the strict parser did not."""
+    try:
+        return orjson.dumps(task, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:
+        return json.dumps(task, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
 @dataclass

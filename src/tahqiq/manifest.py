@@ -14,7 +14,7 @@ from tahqiq.errors import ManifestInvalid
 from tahqiq.yamlfile import load_yaml
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a manifest may list very many documents
 class SeedDoc:
     doc_id: str
     sha256: str

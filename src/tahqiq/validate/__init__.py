@@ -197,7 +197,7 @@ def _fault_issue(path: Path, checked: Checked) -> Issue:
         return make_issue(fault.code, str(fault), file=str(path))
     line, column = file_position(path, checked.offset)
     if fault.line == 1:
-        line, column = line, column + fault.column - 1
+        column += fault.column - 1
     else:
         line, column = line + fault.line - 1, fault.column
     return make_issue(fault.code, str(JsonFault(fault.message, line, column)), file=str(path))
@@ -302,7 +302,7 @@ class Run:
             report.extend([_fault_issue(path, state.fault)])
             return
         if state.fault is not None or state.unframed is not None:
-            if state.unframed is not None and path.stat().st_size > WHOLE_MAX_BYTES:
+            if self.stream and state.unframed is not None and path.stat().st_size > WHOLE_MAX_BYTES:
                 report.extend([_unframed_issue(path, state.unframed)])
                 return
             raws, issues = _whole(path, self.max_file_bytes)
