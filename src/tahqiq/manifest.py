@@ -23,8 +23,12 @@ class SeedDoc:
     language: str
     split: str
     copyright: str
-    zones: dict[int, str]  # line number -> zone, for lines that are not body
-    path: Path
+    zones: dict[int, str]  # line number -> zone, for lines that are not body (shared by entries that agree)
+    folder: Path  # where the seed texts are (one object for every entry)
+
+    @property
+    def path(self) -> Path:
+        return self.folder / f"{self.doc_id}.txt"
 
     def read_text(self) -> str:
         """The seed exactly as stored: no newline translation, no stripping."""
@@ -56,14 +60,16 @@ def load_manifest(path: Path) -> Manifest:
         raw = load_yaml(path.read_text(encoding="utf-8"))
         if not isinstance(raw, dict) or not isinstance(raw.get("documents"), list):
             raise ManifestInvalid(f"{path} holds no list `documents` (one entry per seed text)")
-        docs = []
+        docs, shared = [], {}  # values many entries repeat, held once: a manifest may list very many documents
         for entry in raw["documents"]:
             zones = {int(line): zone for zone, lines in (entry.get("zones") or {}).items() for line in lines}
+            zones = shared.setdefault(tuple(sorted(zones.items())), zones)
+            rights = entry.get("copyright") or raw.get("copyright", "")
             docs.append(SeedDoc(
                 doc_id=entry["doc_id"], sha256=entry["sha256"], title=entry.get("title"), source=entry.get("source"),
                 language=entry.get("language", "ar"), split=entry["split"], zones=zones,
-                copyright=entry.get("copyright") or raw.get("copyright", ""),
-                path=path.parent / f"{entry['doc_id']}.txt",
+                copyright=shared.setdefault(rights, rights),
+                folder=path.parent,
             ))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
         raise ManifestInvalid(f"cannot read the seed manifest {path}: {err}") from None
