@@ -4,8 +4,8 @@ Label Studio writes an export as one JSON array of tasks. The reader cuts the ar
 elements in fixed-size chunks (a vectorised scan for the quotes and brackets outside strings), and each element is
 parsed on its own: `orjson` first, then Python's strict parser wherever orjson is not the last word (a key written
 twice, an integer beyond 64 bits, anything it refuses) so that every message is the one the whole-file parser
-gives. A file that is not an array, or whose framing is broken, is read whole by the strict parser, which says what
-is wrong and where; such a file is bounded by the size limit."""
+gives, placed in the file by `file_position`. Where the framing itself breaks, `Unframed` says at which byte; the
+caller decides whether to read the file whole for the exact message (`validate.Run`)."""
 
 from __future__ import annotations
 
