@@ -176,8 +176,12 @@ def test_status_with_a_damaged_kept_export_says_which_file_and_what_to_do(studio
                    title="damaged", predictions=False)
     pull(project=team_project, home=studio_home, annotations_dir=team_project.annotations_dir, title="damaged")
     (kept,) = studio_home.pulls_dir.glob(f"export-{summary.project_id}-*.json")
-    kept.write_text(kept.read_text(encoding="utf-8")[:100], encoding="utf-8")  # cut short
-    assert cli("studio", "status", project=team_project, studio_home=studio_home) == 2
+    whole = kept.read_text(encoding="utf-8")
+    kept.write_text(whole[:100], encoding="utf-8")  # cut short
+    try:
+        assert cli("studio", "status", project=team_project, studio_home=studio_home) == 2
+    finally:
+        kept.write_text(whole, encoding="utf-8")  # the session is shared with the other studio tests
     err = capsys.readouterr().err
     assert f"tahqiq: [studio] {kept}, the export kept by the last pull, is damaged" in err
     assert "pull again" in err and "Traceback" not in err

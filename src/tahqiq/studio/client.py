@@ -4,6 +4,7 @@ create the Tahqiq project, and turn API failures into StudioErrors that name the
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -78,3 +79,10 @@ def require_project(conn: Connection, title: str) -> int:
     if project_id is None:
         raise StudioError(f"there is no project {title!r} on {conn.url}: create it with `tahqiq studio push`")
     return project_id
+
+
+def export_tasks(conn: Connection, project_id: int) -> list[dict]:
+    """The project's full JSON export: every task with every annotation, draft and prediction id."""
+    with api_call("export the project"):
+        return json.loads(b"".join(conn.client.projects.exports.download_sync(project_id, export_type="JSON",
+                                                                            download_all_tasks=True)))

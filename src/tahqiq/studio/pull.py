@@ -4,8 +4,8 @@ The full JSON export (all tasks, every annotation with its per-region items and 
 stored form — ids and annotators restored from what `push` recorded — and validated, together with the files it
 does not replace, before anything is written. Only a clean result is written, each file through a temporary file
 and a rename (tahqiq.atomic), and only files whose bytes change; the identities given to new accounts go into
-annotators.yaml in the same write, so a refused pull leaves it as it was. Tasks absent from the export keep their files;
-an annotation in annotations/ that the server has never seen blocks the pull instead of being dropped."""
+annotators.yaml in the same write, so a refused pull leaves it as it was. Tasks absent from the export keep their
+files; an annotation in annotations/ that the server has never seen blocks the pull instead of being dropped."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from tahqiq.model import annotator_id, parse_annotation
 from tahqiq.project import Project
 from tahqiq.store import canonical_task, dumps_tasks, task_file
 from tahqiq.studio.annotators import server_users
-from tahqiq.studio.client import META_KEY, Connection, api_call, connect, require_project
+from tahqiq.studio.client import META_KEY, Connection, api_call, connect, export_tasks, require_project
 from tahqiq.studio.home import StudioHome
 from tahqiq.studio.identities import assign, identities_in_use, load_register, register_text
 from tahqiq.studio.pulls import keep_count, new_pull, prune
@@ -160,9 +160,7 @@ def _check_unsynced(doc_id: str, server_task: dict, stored: dict | None, allow_r
 def _fetch_export(conn: Connection, project_id: int, export_file: Path) -> list[dict]:
     """The project's full JSON export, kept with its predictions in full (the plain export names them by id
     only), so `tahqiq evaluate --predictions` can score the kept file."""
-    with api_call("export the project"):
-        export = json.loads(b"".join(conn.client.projects.exports.download_sync(project_id, export_type="JSON",
-                                                                               download_all_tasks=True)))
+    export = export_tasks(conn, project_id)
     with api_call("read the predictions"):
         full = {p.id: {"id": p.id, "model_version": p.model_version, "result": p.result}
                 for p in conn.client.predictions.list(project=project_id)}

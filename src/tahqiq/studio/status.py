@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tahqiq.errors import StudioError
 from tahqiq.studio.annotators import server_users
-from tahqiq.studio.client import Connection, api_call, connect
+from tahqiq.studio.client import Connection, api_call, connect, export_tasks
 from tahqiq.studio.home import StudioHome
 from tahqiq.studio.pulls import last_export
 
@@ -37,12 +37,6 @@ class ProjectStatus:
     work: list[Work] = field(default_factory=list)  # drafts, and annotations not as the last pull saw them
 
 
-def _export(conn: Connection, project_id: int) -> list[dict]:
-    with api_call("export the project"):
-        return json.loads(b"".join(conn.client.projects.exports.download_sync(
-            project_id, export_type="JSON", download_all_tasks=True)))
-
-
 def _versions(export: list[dict]) -> dict[int, tuple[dict, dict]]:
     """annotation id -> (task, annotation)."""
     return {a["id"]: (t, a) for t in export for a in t.get("annotations") or []}
@@ -60,7 +54,7 @@ def _kept_versions(path: Path) -> dict[int, tuple[dict, dict]]:
 
 def project_status(conn: Connection, project_id: int, title: str, home: StudioHome,
                    users: dict[int, str]) -> ProjectStatus:
-    export = _export(conn, project_id)
+    export = export_tasks(conn, project_id)
     previous_file = last_export(home, project_id)
     previous = _kept_versions(previous_file) if previous_file else {}
     now = _versions(export)
