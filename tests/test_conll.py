@@ -68,8 +68,8 @@ def test_a_file_puts_a_blank_line_after_every_sentence_and_pads_to_the_deepest(t
     flat = row("قال ترمب", ["قال", "ترمب"], ["O", "B-PERS"], [(4, 8, "PERS")])
     assert own_block(flat) == ("# id = doc-000\nقال\tO\nترمب\tB-PERS\n", 1)
     sink = ConllSink(tmp_path / "train.conll")
-    for block, depth in (own_block(flat), own_block(NESTED), own_block(flat)):
-        sink.add(block, depth)
+    sink.add([own_block(flat), own_block(NESTED)])
+    sink.add([own_block(flat)])
     sink.close(2)
     text = (tmp_path / "train.conll").read_text(encoding="utf-8")
     assert [len(cols) for _, lines in parse_conll(text) for cols in lines] == [3] * 9

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import orjson
 import pyarrow as pa
+from datasets import Features
 
 from tahqiq.agreement import AgreementResult, AgreementTally
 from tahqiq.atomic import atomic_write_text
@@ -22,7 +23,7 @@ from tahqiq.card import PassLedger, is_example, pass_keys, read_prose, render_ca
 from tahqiq.conll import own_block
 from tahqiq.croissant import CROISSANT_FILE, croissant_jsonld, file_digests
 from tahqiq.errors import NothingToBuild, Refused
-from tahqiq.features import DOCUMENTS, config_features, configs, row_encoder
+from tahqiq.features import DOCUMENTS, arrow_table, config_features, configs
 from tahqiq.generate import export_schema_text, labeling_config
 from tahqiq.gold import GoldDocument, gold_documents
 from tahqiq.issues import Report
@@ -72,14 +73,14 @@ def config_rows(docs: list[GoldDocument], splits: list[str], labels: LabelSet) -
 @dataclass
 class Made:
     """What the build makes of one sound task (in a worker): always its passes and agreement; for a gold document
-    of the manifest also its rows (encoded for Arrow), label counts, CoNLL blocks and an example row per config."""
+    of the manifest also its rows, label counts and CoNLL blocks."""
 
     doc_id: str
     passes: list[tuple]
     agreement: AgreementTally
+    listed: str | None = None  # the split of the manifest that lists the doc id, gold or not
     split: str | None = None  # None: not a gold document of the manifest, nothing of it is built
-    rows: dict[str, list[dict]] = field(default_factory=dict)
-    examples: dict[str, dict] = field(default_factory=dict)
+    rows: dict[str, list[dict]] = field(default_factory=dict)  # config -> rows (class names by name)
     counts: dict[str, Counter] = field(default_factory=dict)
     conll: list[tuple[str, int]] = field(default_factory=list)  # (block, tag columns it needs)
     misaligned: list[tuple[str, str, str]] = field(default_factory=list)
@@ -91,7 +92,8 @@ def make(task: Task, *, labels: LabelSet, manifest: Manifest) -> Made:
     """The build's part of one task."""
     agreement = AgreementTally(FIRST_PASS, SECOND_PASS)
     agreement.add_task(task, labels)
-    made = Made(task.doc_id or str(task.id), pass_keys(task), agreement)
+    seed = manifest.by_id.get(task.doc_id or "")
+    made = Made(task.doc_id or str(task.id), pass_keys(task), agreement, None if seed is None else seed.split)
     docs = gold_documents([task], manifest=manifest)
     if not docs:
         return made
@@ -100,18 +102,12 @@ def make(task: Task, *, labels: LabelSet, manifest: Manifest) -> Made:
     made.code_points = len(doc.text)
     made.split = doc.split
     made_rows = region_rows(doc, labels)
-    by_config = {DOCUMENTS: [document_row(doc, labels, made_rows)], **sentence_rows(doc, labels, made_rows)}
-    encoders, _ = _codecs(labels)
-    for config, rows in by_config.items():
-        made.rows[config] = [encoders[config](row) for row in rows]
-        example = next((row for row in rows if is_example(row)), None)
-        if example is not None:
-            made.examples[config] = example
+    made.rows = {DOCUMENTS: [document_row(doc, labels, made_rows)], **sentence_rows(doc, labels, made_rows)}
     for region in doc.annotation.regions.values():
         count_by = labels.layers[region.layer].count_by
         key = region.label if count_by == "label" else region.attrs.get(count_by)
         made.counts.setdefault(region.layer, Counter())[key] += 1
-    made.conll = [own_block(row) for row in by_config[labels.layers[ENTITY].config]]
+    made.conll = [own_block(row) for row in made.rows[labels.layers[ENTITY].config]]
     made.misaligned = [(doc.doc_id, r.id, r.text) for r in misaligned_entities(doc)]
     return made
 
@@ -126,42 +122,9 @@ def carried_json(task: dict) -> bytes:
 
 
 @dataclass
-class MadeBatch:
-    """What the build makes of a batch of sound tasks: per task its Made (without rows), and the batch's rows as
-    Arrow tables per config and split, so that the process that writes them only concatenates."""
-
-    made: list[Made]
-    tables: dict[str, dict[str, pa.Table]]
-
-
-def make_batch(tasks: list[Task], *, labels: LabelSet, manifest: Manifest) -> MadeBatch:
-    made = [make(task, labels=labels, manifest=manifest) for task in tasks]
-    _, schemas = _codecs(labels)
-    tables: dict[str, dict[str, pa.Table]] = {}
-    for config, schema in schemas.items():
-        for split in {m.split for m in made if m.split is not None}:
-            rows = [row for m in made if m.split == split for row in m.rows[config]]
-            tables.setdefault(config, {})[split] = pa.Table.from_pylist(rows, schema=schema)
-    for m in made:
-        m.rows = {}
-    return MadeBatch(made, tables)
-
-
-_CODECS: dict[int, tuple[LabelSet, dict, dict[str, pa.Schema]]] = {}
-
-
-def _codecs(labels: LabelSet) -> tuple[dict, dict[str, pa.Schema]]:
-    """Row encoders and Arrow schemas per config, made once per label set (held, so its id is never reused)."""
-    if id(labels) not in _CODECS:
-        features = config_features(labels)
-        _CODECS[id(labels)] = (labels, {c: row_encoder(f) for c, f in features.items()},
-                               {c: f.arrow_schema for c, f in features.items()})
-    return _CODECS[id(labels)][1:]
-
-
-@dataclass
 class Collected:
-    """What the card and the summary need, gathered from every task in order."""
+    """What the card and the summary need, gathered from tasks in order: a worker collects its batch, the
+    process that writes merges the batches as they arrive (so it handles a few objects per batch, not per task)."""
 
     splits: list[str]
     documents: dict[str, list[str]] = field(default_factory=dict)
@@ -174,22 +137,36 @@ class Collected:
     code_points: dict[str, int] = field(default_factory=dict)  # doc id -> length of its text
     depth: int = 1
 
-    def add(self, made: Made, split_of: dict[str, str]) -> None:
+    def add(self, made: Made) -> None:
         self.ledger.add(made.passes, made.doc_id)
-        self.every.add(made.agreement)
-        split = split_of.get(made.doc_id)
-        if split is not None:
-            self.agreement.setdefault(split, AgreementTally(FIRST_PASS, SECOND_PASS)).add(made.agreement)
-        if made.split is None:
-            return
-        self.documents.setdefault(made.split, []).append(made.doc_id)
-        self.code_points[made.doc_id] = made.code_points
-        for config, row in made.examples.items():
-            self.examples.setdefault(config, {}).setdefault(made.split, row)
-        for layer, counter in made.counts.items():
-            self.counts.setdefault(layer, {}).setdefault(made.split, Counter()).update(counter)
-        self.misaligned += made.misaligned
-        self.depth = max([self.depth, *(depth for _, depth in made.conll)])
+        later = Collected(self.splits, every=made.agreement)
+        if made.listed is not None:
+            later.agreement[made.listed] = made.agreement
+        if made.split is not None:
+            later.documents[made.split] = [made.doc_id]
+            later.code_points[made.doc_id] = made.code_points
+            later.counts = {layer: {made.split: counter} for layer, counter in made.counts.items()}
+            later.misaligned = made.misaligned
+            later.depth = max([1, *(depth for _, depth in made.conll)])
+        self.merge(later)
+
+    def merge(self, later: Collected) -> None:
+        """Add what was collected from the tasks that come after these."""
+        self.ledger.merge(later.ledger)
+        self.every.add(later.every)
+        for split, tally in later.agreement.items():
+            self.agreement.setdefault(split, AgreementTally(FIRST_PASS, SECOND_PASS)).add(tally)
+        for split, docs in later.documents.items():
+            self.documents.setdefault(split, []).extend(docs)
+        self.code_points.update(later.code_points)
+        for config, by_split in later.examples.items():
+            for split, row in by_split.items():
+                self.examples.setdefault(config, {}).setdefault(split, row)
+        for layer, by_split in later.counts.items():
+            for split, counter in by_split.items():
+                self.counts.setdefault(layer, {}).setdefault(split, Counter()).update(counter)
+        self.misaligned += later.misaligned
+        self.depth = max(self.depth, later.depth)
 
     def pass_agreement(self, labels: LabelSet) -> dict[str, AgreementResult]:
         """Agreement of the two passes on every document, and on each split's documents alone."""
@@ -199,10 +176,50 @@ class Collected:
                                                                   ).result(labels)
         return out
 
-    def example_per_config(self) -> dict[str, dict]:
-        """The first example of the first split that has one, per config."""
-        return {config: next(by_split[s] for s in self.splits if s in by_split)
-                for config, by_split in self.examples.items()}
+    def example_per_config(self, names: tuple[str, ...]) -> dict[str, dict]:
+        """The first example of the first split that has one, per config of `names` that has one, in their order."""
+        return {config: next(self.examples[config][s] for s in self.splits if s in self.examples[config])
+                for config in names if config in self.examples}
+
+
+@dataclass
+class MadeBatch:
+    """What the build makes of a batch of sound tasks, in the shape the writing process uses as it is: what the
+    batch adds to the card, its rows as Arrow tables and its CoNLL blocks per split, its carried tasks."""
+
+    collected: Collected
+    tables: dict[str, dict[str, pa.Table]]  # config -> split -> rows
+    conll: dict[str, list[tuple[str, int]]]  # split -> (block, tag columns it needs)
+    carried: list[bytes]  # store.canonical_task of each gold document, in order
+
+
+def make_batch(tasks: list[Task], *, labels: LabelSet, manifest: Manifest) -> MadeBatch:
+    made = [make(task, labels=labels, manifest=manifest) for task in tasks]
+    collected = Collected(manifest.splits)
+    conll: dict[str, list[tuple[str, int]]] = {}
+    for m in made:
+        collected.add(m)
+        if m.split is not None:
+            conll.setdefault(m.split, []).extend(m.conll)
+    tables: dict[str, dict[str, pa.Table]] = {}
+    for config, (features, schema) in _features(labels).items():
+        for split in {m.split for m in made if m.split is not None}:
+            rows = [row for m in made if m.split == split for row in m.rows[config]]
+            tables.setdefault(config, {})[split] = arrow_table(rows, features, schema)
+            example = next((row for row in rows if is_example(row)), None)
+            if example is not None:
+                collected.examples.setdefault(config, {})[split] = example
+    return MadeBatch(collected, tables, conll, [m.task_json for m in made if m.split is not None])
+
+
+_FEATURES: dict[int, tuple[LabelSet, dict[str, tuple[Features, pa.Schema]]]] = {}
+
+
+def _features(labels: LabelSet) -> dict[str, tuple[Features, pa.Schema]]:
+    """The features and Arrow schema per config, made once per label set (held, so its id is never reused)."""
+    if id(labels) not in _FEATURES:
+        _FEATURES[id(labels)] = (labels, {c: (f, f.arrow_schema) for c, f in config_features(labels).items()})
+    return _FEATURES[id(labels)][1]
 
 
 def build(*, project: Project, annotations: list[Path], out: Path, progress: Progress = SILENT,
@@ -223,17 +240,14 @@ def build(*, project: Project, annotations: list[Path], out: Path, progress: Pro
         parquet = {c: {s: ParquetSink(staging / data_path(c, s), features[c]) for s in splits} for c in names}
         conll = {s: ConllSink(staging / conll_path(s)) for s in splits}
         collected = Collected(splits)
-        split_of = {doc.doc_id: doc.split for doc in manifest.documents}
         for batch in run:
             made_batch: MadeBatch | None = batch.product
             if made_batch is None:
                 continue
-            for made in made_batch.made:
-                collected.add(made, split_of)
-                if made.split is not None:
-                    carried.add(made.task_json)
-                    for block, depth in made.conll:
-                        conll[made.split].add(block, depth)
+            collected.merge(made_batch.collected)
+            carried.add(made_batch.carried)
+            for split, blocks in made_batch.conll.items():
+                conll[split].add(blocks)
             for config, by_split in made_batch.tables.items():
                 for split, table in by_split.items():
                     parquet[config][split].add(table)
@@ -260,7 +274,7 @@ def build(*, project: Project, annotations: list[Path], out: Path, progress: Pro
         agreement = collected.pass_agreement(labels)
         prose = read_prose(project.card_prose_file)
         atomic_write_text(staging / "README.md", render_card(
-            labels=labels, manifest=manifest, features=features, examples=collected.example_per_config(),
+            labels=labels, manifest=manifest, features=features, examples=collected.example_per_config(names),
             row_counts=counts, sizes=sizes, data_files=data_files, label_counts=collected.counts,
             version=project.version, prose=prose, prose_file=project.card_prose_file, agreement=agreement,
             passes=collected.ledger.records(), misaligned=collected.misaligned, code_points=collected.code_points,

@@ -172,6 +172,13 @@ class PassLedger:
         self.per_task.add(len(keys))
         self.tasks += 1
 
+    def merge(self, later: PassLedger) -> None:
+        """Add a ledger of the tasks that come after these (provenances stay in the order first met)."""
+        for key, docs in later.documents.items():
+            self.documents.setdefault(key, []).extend(docs)
+        self.per_task |= later.per_task
+        self.tasks += later.tasks
+
     def records(self) -> list[dict]:
         """One record per provenance: `completed_by`, `gold`, each of PASS_FIELDS and the `documents`."""
         return [{"completed_by": completed_by, "gold": gold, **dict(zip(PASS_FIELDS, given, strict=True)),

@@ -18,7 +18,7 @@ ROWS_PER_GROUP = 1_000
 
 class ParquetSink:
     """One Parquet file with the HF features in its schema metadata, written from Arrow tables of encoded rows
-    (`features.row_encoder`) in row groups of ROWS_PER_GROUP, however the tables were cut."""
+    (`features.arrow_table`) in row groups of ROWS_PER_GROUP, however the tables were cut."""
 
     def __init__(self, path: Path, features: Features):
         self.path = path
@@ -66,9 +66,10 @@ class ConllSink:
         self._fh = open(path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 - closed in close()
         self.depths: set[int] = set()
 
-    def add(self, block: str, depth: int) -> None:
-        self._fh.write(block + "\n")
-        self.depths.add(depth)
+    def add(self, blocks: list[tuple[str, int]]) -> None:
+        """Sentence blocks in order, each with the number of tag columns it has."""
+        self._fh.write("".join(block + "\n" for block, _ in blocks))
+        self.depths.update(depth for _, depth in blocks)
 
     def close(self, depth: int) -> None:
         self._fh.close()
@@ -77,20 +78,18 @@ class ConllSink:
         padded = self.path.with_name(f".{self.path.name}.padded")
         with open(self.path, encoding="utf-8", newline="\n") as src, \
                 open(padded, "w", encoding="utf-8", newline="\n") as out:
-            for block in _blocks(src):
-                out.write(pad_block(block, depth) + "\n")
+            for blocks in _blocks(src):
+                out.write("".join(pad_block(block, depth) + "\n" for block in blocks))
         os.replace(padded, self.path)
 
 
-def _blocks(src: TextIO) -> Iterator[str]:
-    """The sentence blocks of a CoNLL file (each ends with a newline; a blank line follows it)."""
-    block: list[str] = []
-    for line in src:
-        if line == "\n":
-            yield "".join(block)
-            block = []
-        else:
-            block.append(line)
+def _blocks(src: TextIO, chunk: int = 1 << 22) -> Iterator[list[str]]:
+    """The sentence blocks of a CoNLL file (each ends with a newline; a blank line follows it), read in chunks."""
+    rest = ""
+    while text := src.read(chunk):
+        blocks = (rest + text).split("\n\n")
+        rest = blocks.pop()
+        yield [block + "\n" for block in blocks]
 
 
 def pad_block(block: str, depth: int) -> str:
@@ -113,15 +112,18 @@ class ExportShards:
         self._in_file = 0
         self.files = 0
 
-    def add(self, task_json: bytes) -> None:
-        if self._fh is None or self._in_file == self.per_file:
-            self._end()
-            self.folder.mkdir(parents=True, exist_ok=True)
-            self._fh = open(self.folder / f"tasks-{self.files:05d}.json", "wb")  # noqa: SIM115 - closed in _end
-            self.files += 1
-            self._in_file = 0
-        self._fh.write((b"[\n" if self._in_file == 0 else b",\n") + task_json)
-        self._in_file += 1
+    def add(self, tasks: list[bytes]) -> None:
+        """Tasks in order, each as one line of JSON."""
+        while tasks:
+            if self._fh is None or self._in_file == self.per_file:
+                self._end()
+                self.folder.mkdir(parents=True, exist_ok=True)
+                self._fh = open(self.folder / f"tasks-{self.files:05d}.json", "wb")  # noqa: SIM115 - in _end
+                self.files += 1
+                self._in_file = 0
+            now, tasks = tasks[:self.per_file - self._in_file], tasks[self.per_file - self._in_file:]
+            self._fh.write((b"[\n" if self._in_file == 0 else b",\n") + b",\n".join(now))
+            self._in_file += len(now)
 
     def _end(self) -> None:
         if self._fh is not None:

@@ -15,6 +15,7 @@ from tahqiq.model import annotator_id
 TASK_KEYS = ("id", "data", "meta", "annotations")
 ANNOTATION_KEYS = ("id", "completed_by", "ground_truth", "was_cancelled", "result")
 ITEM_KEYS = ("id", "from_name", "to_name", "type", "value", "origin", "from_id", "to_id", "direction", "labels")
+_ITEM_KEY_SET = frozenset(ITEM_KEYS)
 
 
 def _item_order(result: list[dict], attribute_order: list[str]) -> list[dict]:
@@ -35,15 +36,20 @@ def _item_order(result: list[dict], attribute_order: list[str]) -> list[dict]:
 def _canonical_item(item: dict) -> dict:
     """The item's own keys. A number or choices attribute drops the copy of its region's text that the web UI adds
     on save (the span item holds the text; a textarea's `text` is its value and stays), and a number is always a
-    float (the UI saves 17 where the gold says 17.0), so a save without changes gives the same bytes."""
-    kept = {k: item[k] for k in ITEM_KEYS if k in item}
+    float (the UI saves 17 where the gold says 17.0), so a save without changes gives the same bytes. An item that
+    is canonical already is returned as it is (most are: copying them all is most of the cost)."""
+    kept = item if item.keys() <= _ITEM_KEY_SET else {k: item[k] for k in ITEM_KEYS if k in item}
     control = CONTROLS.get(item["type"])
-    if control is not None and control.key != "text":
-        value = {k: v for k, v in item["value"].items() if k != "text"}
-        if control.feature == "float" and control.key in value:
-            value[control.key] = float(value[control.key])
-        kept["value"] = value
-    return kept
+    if control is None or control.key == "text":
+        return kept
+    value = item["value"]
+    number = control.feature == "float" and control.key in value
+    if "text" not in value and not (number and type(value[control.key]) is not float):
+        return kept
+    value = {k: v for k, v in value.items() if k != "text"}
+    if number:
+        value[control.key] = float(value[control.key])
+    return {**kept, "value": value}
 
 
 def canonical_task(task: dict, *, attribute_order: list[str]) -> dict:
