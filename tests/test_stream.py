@@ -57,10 +57,12 @@ def test_what_is_not_an_array_of_tasks_is_left_to_the_strict_parser(tmp_path, te
 
 @pytest.mark.parametrize("text", ['{"a": 1, "a": 2}', '{"a" : 1, "a":2}', '{"n": 123456789012345678901234}',
                                   '{"n": -9223372036854775809}', '{"n": 18446744073709551616}', '{"x": NaN}',
+                                  '{"n":[1,\n  -18446744073709551616]}', '{"h": "a18446744073709551616"}',
+                                  '{"h": "1844674407370955161618446744073709551616"}',
                                   '{"s": "\\ud800"}', '{"k": "\\":", "k": 1}', '{"d": ' + "[" * 300 + "]" * 300 + "}",
                                   '{"d": ' + "[" * 2000 + "]" * 2000 + "}", '{"a": 1} x'])
 def test_each_task_is_parsed_as_strictly_as_the_whole_file(text):
-    from tahqiq.validate.schema import json_fault
+    from tahqiq.strictjson import json_fault
 
     assert parse_task_json(text.encode()) == json_fault(text)
 
@@ -204,3 +206,36 @@ def test_values_orjson_cannot_write_are_carried_all_the_same(tmp_path):
     carried = [t for p in (tmp_path / "out" / "annotations").glob("*.json") for t in json.loads(p.read_bytes())]
     assert carried[0]["data"]["doc_id"] == tasks[0]["data"]["doc_id"]
     assert carried[0]["meta"]["big"] == 123456789012345678901234 and carried[0]["meta"]["deep"] == deep
+
+
+def test_rows_become_the_arrow_table_features_encode_example_and_from_pylist_give(synthetic_project):
+    """The column-by-column Arrow tables equal the reference path (HF's `encode_example`, then `from_pylist`) on
+    every config: empty attributes, empty relation lists, nested regions, class names of every kind."""
+    import pyarrow as pa
+
+    from tahqiq.build import config_rows
+    from tahqiq.features import arrow_table, config_features
+    from tahqiq.gold import gold_documents
+
+    project = synthetic_project
+    tasks = validate_paths([project.annotations_dir], labels=project.labels, manifest=project.manifest).tasks
+    splits = project.manifest.splits
+    rows = config_rows(gold_documents(tasks, manifest=project.manifest), splits, project.labels)
+    for config, features in config_features(project.labels).items():
+        schema = features.arrow_schema
+        for split in splits:
+            reference = pa.Table.from_pylist([features.encode_example(r) for r in rows[config][split]], schema=schema)
+            assert arrow_table(rows[config][split], features, schema).equals(reference, check_metadata=True)
+        assert arrow_table([], features, schema).equals(schema.empty_table(), check_metadata=True)
+
+
+def test_carried_tasks_fill_each_export_shard_however_the_batches_are_cut(tmp_path):
+    from tahqiq.sinks import ExportShards
+
+    shards = ExportShards(tmp_path / "annotations", per_file=2)
+    for batch in ([b'{"id":1}', b'{"id":2}', b'{"id":3}'], [], [b'{"id":4}'], [b'{"id":5}']):
+        shards.add(batch)
+    shards.close()
+    files = sorted((tmp_path / "annotations").iterdir())
+    assert [p.name for p in files] == ["tasks-00000.json", "tasks-00001.json", "tasks-00002.json"]
+    assert [[t["id"] for t in json.loads(p.read_bytes())] for p in files] == [[1, 2], [3, 4], [5]]

@@ -298,9 +298,12 @@ def annotators(passes: list[dict]) -> tuple[list[str], list[str]]:
     return demographics, tools
 
 
-def data_collection(manifest: Manifest) -> str:
+def data_collection(manifest: Manifest, code_points: dict[str, int]) -> str:
+    """Provenance of every document; `code_points` has the length of the texts the build read (the others are read
+    from their seed files)."""
     documents = "; ".join(
-        f"{doc.doc_id} ({doc.split}, {len(doc.read_text())} code points, sha256 {doc.sha256}): title "
+        f"{doc.doc_id} ({doc.split}, {code_points.get(doc.doc_id) or len(doc.read_text())} code points, sha256 "
+        f"{doc.sha256}): title "
         f"{doc.title or 'none in the text'}; publisher named in the text: {doc.source or 'none'}; rights: "
         f"{doc.copyright}" for doc in manifest.documents)
     languages = ", ".join(sorted({doc.language for doc in manifest.documents}))
@@ -328,7 +331,7 @@ def data_biases(manifest: Manifest, passes: list[dict]) -> list[str]:
 def croissant_jsonld(*, name: str, version: str, prose: str, manifest: Manifest, features: dict[str, Features],
                      data_files: dict[str, dict[str, str]], digests: dict[str, str],
                      row_counts: dict[str, dict[str, int]], ledger: PassLedger,
-                     agreement: dict[str, AgreementResult]) -> str:
+                     agreement: dict[str, AgreementResult], code_points: dict[str, int]) -> str:
     """croissant.json: Croissant 1.0 metadata with RAI fields, as indented UTF-8 JSON text. `data_files` maps
     config -> split -> the path of its Parquet file in the repo, `digests` path -> sha256, `agreement` a heading
     (which documents) -> the agreement of the two passes on them, `prose` is the card prose (dataset_card.md)."""
@@ -366,7 +369,7 @@ def croissant_jsonld(*, name: str, version: str, prose: str, manifest: Manifest,
                          class_sets=class_sets) for config, config_features in features.items()),
             *(class_record_set(list(names), set_id) for (_, *names), set_id in class_sets.items()),
         ],
-        "rai:dataCollection": data_collection(manifest),
+        "rai:dataCollection": data_collection(manifest, code_points),
         "rai:dataPreprocessingProtocol": [
             "None on the texts: offsets are code points into the unmodified text. Sentences, zones (from the "
             "manifest's line zones) and tokens are derived at build time as the card's Dataset structure says."],

@@ -19,8 +19,9 @@ from tahqiq.model import Annotation, parse_annotation, parse_task
 from tahqiq.predictions import lines_from_regions, read_predictions
 from tahqiq.project import Project
 from tahqiq.rows import sentence_rows
+from tahqiq.strictjson import MISSING
 from tahqiq.validate import validate_paths
-from tahqiq.validate.schema import MISSING, load_json, schema_errors
+from tahqiq.validate.schema import load_json, schema_errors
 from tahqiq.validate.structure import check_annotation
 
 

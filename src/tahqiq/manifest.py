@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
@@ -14,8 +15,9 @@ from tahqiq.errors import ManifestInvalid
 from tahqiq.yamlfile import load_yaml
 
 
-@dataclass(frozen=True, slots=True)  # a manifest may list very many documents
-class SeedDoc:
+class SeedDoc(NamedTuple):
+    """One entry (a tuple: a manifest may list very many documents, and every worker gets a copy)."""
+
     doc_id: str
     sha256: str
     title: str | None
@@ -61,13 +63,16 @@ def load_manifest(path: Path) -> Manifest:
         if not isinstance(raw, dict) or not isinstance(raw.get("documents"), list):
             raise ManifestInvalid(f"{path} holds no list `documents` (one entry per seed text)")
         docs, shared = [], {}  # values many entries repeat, held once: a manifest may list very many documents
-        for entry in raw["documents"]:
+        entries = raw["documents"]
+        for at, entry in enumerate(entries):
+            entries[at] = None  # each parsed entry is let go once read (memory peaks here for a large manifest)
             zones = {int(line): zone for zone, lines in (entry.get("zones") or {}).items() for line in lines}
             zones = shared.setdefault(tuple(sorted(zones.items())), zones)
             rights = entry.get("copyright") or raw.get("copyright", "")
             docs.append(SeedDoc(
                 doc_id=entry["doc_id"], sha256=entry["sha256"], title=entry.get("title"), source=entry.get("source"),
-                language=entry.get("language", "ar"), split=entry["split"], zones=zones,
+                language=shared.setdefault(entry.get("language", "ar"), entry.get("language", "ar")),
+                split=shared.setdefault(entry["split"], entry["split"]), zones=zones,
                 copyright=shared.setdefault(rights, rights),
                 folder=path.parent,
             ))

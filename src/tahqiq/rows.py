@@ -14,21 +14,27 @@ def row_id(doc_id: str, sentence: int) -> str:
     return f"{doc_id}-{sentence:03d}"
 
 
-def region_row(doc: GoldDocument, region: Region, labels: LabelSet) -> dict:
-    """A region as a row item: id, offsets and text, its label where the layer has several, every attribute of its
-    layer (None when not given) and the ids each relation from it links to."""
-    layer = labels.layers[region.layer]
-    row = {"id": region.id, "start": region.start, "end": region.end, "text": region.text}
-    if not layer.single_label:
-        row["label"] = region.label
-    row.update({name: region.attrs.get(name) for name in layer.attributes})
-    row.update({rel.column: doc.linked(region.id, rel.name) for rel in labels.relations_from(region.layer)})
-    return row
-
-
 def region_rows(doc: GoldDocument, labels: LabelSet) -> dict[str, dict]:
-    """Every region's row item with document offsets, by region id: made once, shifted for each sentence."""
-    return {r.id: region_row(doc, r, labels) for r in doc.annotation.regions.values()}
+    """Every region's row item with document offsets, by region id (made once, shifted for each sentence): id,
+    offsets and text, its label where the layer has several, every attribute of its layer (None when not given)
+    and the ids each relation from it links to."""
+    columns = {name: (layer.single_label, tuple(layer.attributes),
+                      tuple((rel.column, rel.name) for rel in labels.relations_from(name)))
+               for name, layer in labels.layers.items()}
+    out = {}
+    for region in doc.annotation.regions.values():
+        single_label, attributes, relations = columns[region.layer]
+        start, end = region.span
+        row = {"id": region.id, "start": start, "end": end, "text": region.text}
+        if not single_label:
+            row["label"] = region.label
+        attrs = region.attrs
+        for name in attributes:
+            row[name] = attrs.get(name)
+        for column, relation in relations:
+            row[column] = doc.linked(region.id, relation)
+        out[region.id] = row
+    return out
 
 
 def document_row(doc: GoldDocument, labels: LabelSet, made: dict[str, dict] | None = None) -> dict:

@@ -20,12 +20,11 @@ from tahqiq.manifest import Manifest
 from tahqiq.model import Task, parse_task
 from tahqiq.parallel import default_workers, ordered_map
 from tahqiq.progress import SILENT, Progress
+from tahqiq.strictjson import MISSING, JsonFault
 from tahqiq.validate.meaning import check_meaning, choose_annotation, sentence_spans
 from tahqiq.validate.reader import RawTask, Unframed, file_position, parse_task_json, scan_tasks
 from tahqiq.validate.schema import (
     DEFAULT_MAX_FILE_MB,
-    MISSING,
-    JsonFault,
     file_problem,
     load_json,
     not_a_list,

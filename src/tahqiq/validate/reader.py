@@ -9,6 +9,7 @@ caller decides whether to read the file whole for the exact message (`validate.R
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 import numpy as np
 import orjson
 
-from tahqiq.validate.schema import MISSING, JsonFault, json_fault
+from tahqiq.strictjson import MISSING, JsonFault, json_fault
 
 CHUNK_BYTES = 8 << 20  # read size; a task longer than this is carried over whole to the next read
 BOM = b"\xef\xbb\xbf"
@@ -25,8 +26,11 @@ _QUOTE, _BACKSLASH, _OPEN, _CLOSE = 1, 2, 3, 4
 _CLASSES = bytes(_QUOTE if c == ord('"') else _BACKSLASH if c == ord("\\") else _OPEN if c in b"{[" else
                  _CLOSE if c in b"}]" else 0 for c in range(256))
 _WHITESPACE = b" \t\r\n"
+# A bare integer of 19 digits or more (where a value starts: not inside a hash or a word in a string): orjson
+# reads one beyond 64 bits as a float, Python does not. Any run of 19 digits is looked for first (fast).
 _DIGITS = bytes(ord("0") if chr(c).isdigit() and c < 128 else c for c in range(256))
-_BIG_INT = b"0" * 19  # after mapping digits to 0: orjson reads an integer beyond 64 bits as a float, Python does not
+_LONG_DIGITS = b"0" * 19
+_BIG_INT = re.compile(rb"(?:^|[:\[,\s])-?[0-9]{19}")
 
 
 class Unframed(Exception):
@@ -140,7 +144,7 @@ def parse_task_json(data: bytes) -> tuple[Any, JsonFault | None]:
     except orjson.JSONDecodeError:
         return _strict(data)
     try:
-        if _BIG_INT in data.translate(_DIGITS) or not _keys_kept(data, value):
+        if (_LONG_DIGITS in data.translate(_DIGITS) and _BIG_INT.search(data)) or not _keys_kept(data, value):
             return _strict(data)
     except orjson.JSONEncodeError:  # deeper than orjson writes (255 levels)
         return _strict(data)
@@ -148,13 +152,17 @@ def parse_task_json(data: bytes) -> tuple[Any, JsonFault | None]:
 
 
 def _keys_kept(data: bytes, value: Any) -> bool:
-    """True when no key of `data` was dropped as a repeat: the raw text has no more key ends (`"` then `:`) than the
-    value has keys (whitespace dropped, so `" :` counts too). A string holding `":` makes the count unsure, and then
+    """True when no key of `data` was dropped as a repeat: the raw text has no more key ends (`"` then `:`, with
+    or without whitespace between) than the value has keys. A string holding `":` makes the count unsure, and then
     the answer is False."""
     dumped = orjson.dumps(value)
     if b'\\":' in dumped:
         return False
-    return data.translate(None, _WHITESPACE).count(b'":') <= dumped.count(b'":')
+    ends = data.count(b'":') + sum(1 for _ in _SPACED_KEY_END.finditer(data))
+    return ends <= dumped.count(b'":')
+
+
+_SPACED_KEY_END = re.compile(rb'"[ \t\r\n]+:')
 
 
 def _strict(data: bytes) -> tuple[Any, JsonFault | None]:

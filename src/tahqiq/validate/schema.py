@@ -6,11 +6,7 @@ because the pure-Python validator runs at a few tasks per second on full article
 
 from __future__ import annotations
 
-import json
-import math
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +16,9 @@ from jsonschema import Draft202012Validator
 from tahqiq.issues import Issue, make_issue, pointer
 from tahqiq.labels import CONTROLS, TEXT_NAME, Attribute, LabelSet
 from tahqiq.manifest import DOC_ID_MAX, DOC_ID_PATTERN
+from tahqiq.strictjson import MISSING, json_fault
 
 DOC_ID = {"type": "string", "pattern": f"^{DOC_ID_PATTERN}$", "maxLength": DOC_ID_MAX}
-MISSING = object()  # what load_json returns for a file it could not parse (a JSON `null` is None)
 
 
 def _offsets() -> dict:
@@ -170,41 +166,6 @@ def validators(labels: LabelSet) -> _Validators:
 
 
 DEFAULT_MAX_FILE_MB = 1024  # per export file; raise it with --max-file-mb or TAHQIQ_MAX_FILE_MB
-_LONE_SURROGATE = re.compile(r"(?<!\\)\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])|"
-                             r"(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}")
-_MAX_INT_DIGITS = 309  # beyond a 64-bit float's range
-
-
-class _NotJSON(ValueError):
-    """A token Python's parser accepts but JSON (RFC 8259) or a 64-bit float does not."""
-
-
-def _constant(name: str):
-    raise _NotJSON(f"{name} is not JSON (RFC 8259); write null or a number")
-
-
-def _float(raw: str) -> float:
-    value = float(raw)
-    if not math.isfinite(value):
-        raise _NotJSON(f"the number {raw[:40]} is outside the range of a 64-bit float")
-    return value
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict:
-    """An object whose keys are all different (Python's parser would silently keep the last of two)."""
-    data = dict(pairs)
-    if len(data) != len(pairs):
-        repeated = sorted({k for k, _ in pairs if sum(1 for j, _ in pairs if j == k) > 1})
-        raise _NotJSON(f"the key {repeated[0]!r} is written twice in one object")
-    return data
-
-
-def _int(raw: str) -> int:
-    if len(raw.lstrip("-")) > _MAX_INT_DIGITS:
-        raise _NotJSON(f"an integer of {len(raw.lstrip('-'))} digits is outside the range of a 64-bit float")
-    return int(raw)
-
-
 def file_problem(path: Path, *, max_bytes: int) -> Issue | None:
     """Why `path` is not read at all: not a regular file, or larger than `max_bytes`."""
     name = str(path)
@@ -236,41 +197,6 @@ def load_json(path: Path, *, max_bytes: int = DEFAULT_MAX_FILE_MB << 20) -> tupl
     if fault is not None:
         return MISSING, [make_issue(fault.code, str(fault), file=name)]
     return data, []
-
-
-TOO_DEEP = ("the JSON is nested deeper than the parser allows (about 1,000 levels; a Label Studio export needs fewer "
-            "than 10)")
-
-
-@dataclass(frozen=True)
-class JsonFault:
-    """Why a text is not strict JSON, and where (1-based line and column in the text) when the parser knows."""
-
-    message: str
-    line: int | None = None
-    column: int | None = None
-    code: str = "json-invalid"  # or json-too-deep, file-unreadable (not UTF-8)
-
-    def __str__(self) -> str:
-        return self.message if self.line is None else f"line {self.line}, column {self.column}: {self.message}"
-
-
-def json_fault(text: str) -> tuple[Any, JsonFault | None]:
-    """Strict JSON: (data, None), or (MISSING, the fault) for broken JSON, NaN or infinities, numbers beyond a
-    64-bit float, a key written twice in one object, a lone surrogate or nesting too deep."""
-    try:
-        data = json.loads(text, parse_constant=_constant, parse_float=_float, parse_int=_int,
-                          object_pairs_hook=_unique_keys)
-    except json.JSONDecodeError as err:
-        return MISSING, JsonFault(err.msg, err.lineno, err.colno)
-    except _NotJSON as err:
-        return MISSING, JsonFault(str(err))
-    except RecursionError:
-        return MISSING, JsonFault(TOO_DEEP, code="json-too-deep")
-    if "\\u" in text and _LONE_SURROGATE.search(text):
-        return MISSING, JsonFault("a \\u escape names half of a surrogate pair (a lone surrogate), which is no "
-                                  "character")
-    return data, None
 
 
 def parse_json(text: str) -> tuple[Any, str | None]:
