@@ -158,7 +158,7 @@ def _keys_kept(data: bytes, value: Any) -> bool:
     dumped = orjson.dumps(value)
     if b'\\":' in dumped:
         return False
-    ends = data.count(b'":') + sum(1 for _ in _SPACED_KEY_END.finditer(data))
+    ends = data.count(b'":') + len(_SPACED_KEY_END.findall(data))
     return ends <= dumped.count(b'":')
 
 
