@@ -26,7 +26,7 @@ def _attribute_feature(attr: Attribute):
 
 
 def region_feature(labels: LabelSet, name: str) -> List:
-    """The list of one layer's regions, with the columns `rows.region_row` writes."""
+    """The list of one layer's regions, with the columns `rows.region_rows` writes."""
     layer = labels.layers[name]
     item = {"id": Value("string"), "start": Value("int32"), "end": Value("int32"), "text": Value("string")}
     if not layer.single_label:
@@ -61,9 +61,9 @@ def config_features(labels: LabelSet) -> dict[str, Features]:
 
 def arrow_table(rows: list[dict], features: Features, schema: pa.Schema) -> pa.Table:
     """Rows as `rows` makes them (class names by name) in one Arrow table of `schema` (`features.arrow_schema`,
-    which is slow to make): what `Features.encode_example` and `pa.Table.from_pylist` give, built column by column
-    at a fraction of their cost. A class name the features do not list is a KeyError: rows come from validated
-    data."""
+    which is slow to make): what `Features.encode_example` and `pa.Table.from_pylist` give (None as null at any
+    level), built column by column at a fraction of their cost. A class name the features do not list is a
+    KeyError: rows come from validated data."""
     return pa.Table.from_arrays([_column([row[name] for row in rows], feature, schema.field(name).type)
                                  for name, feature in features.items()], schema=schema)
 
@@ -74,14 +74,18 @@ def _column(values: list, feature: Any, kind: pa.DataType) -> pa.Array:
     if isinstance(feature, ClassLabel):
         ids = {name: i for i, name in enumerate(feature.names)}
         return pa.array([None if v is None else ids[v] for v in values], type=kind)
+    nulls = pa.array([value is None for value in values]) if None in values else None
     if isinstance(feature, List):
         offsets, flat = [0], []
         for value in values:
-            flat += value
+            flat += value or ()
             offsets.append(len(flat))
         return pa.ListArray.from_arrays(pa.array(offsets, type=pa.int32()),
-                                        _column(flat, feature.feature, kind.value_type), type=kind)
+                                        _column(flat, feature.feature, kind.value_type), type=kind, mask=nulls)
     if isinstance(feature, dict):
-        return pa.StructArray.from_arrays([_column([value[name] for value in values], child, kind.field(name).type)
-                                           for name, child in feature.items()], fields=list(kind))
+        fields = [[None if value is None else value[name] for value in values] if nulls else
+                  [value[name] for value in values] for name in feature]
+        return pa.StructArray.from_arrays([_column(field, child, kind.field(name).type) for field, (name, child)
+                                           in zip(fields, feature.items(), strict=True)],
+                                          fields=list(kind), mask=nulls)
     return pa.array(values, type=kind)

@@ -71,8 +71,7 @@ def load_manifest(path: Path) -> Manifest:
             rights = entry.get("copyright") or raw.get("copyright", "")
             docs.append(SeedDoc(
                 doc_id=entry["doc_id"], sha256=entry["sha256"], title=entry.get("title"), source=entry.get("source"),
-                language=shared.setdefault(entry.get("language", "ar"), entry.get("language", "ar")),
-                split=shared.setdefault(entry["split"], entry["split"]), zones=zones,
+                language=entry.get("language", "ar"), split=entry["split"], zones=zones,
                 copyright=shared.setdefault(rights, rights),
                 folder=path.parent,
             ))
