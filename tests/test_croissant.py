@@ -15,7 +15,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from tahqiq.agreement import agreement_from_tasks, agreement_rows
-from tahqiq.build import FIRST_PASS, SECOND_PASS, data_path
+from tahqiq.batches import FIRST_PASS, SECOND_PASS
+from tahqiq.build import data_path
 from tahqiq.croissant import CROISSANT_FILE, card_bullets, card_section
 from tahqiq.errors import DataError
 from tahqiq.features import config_features, configs

@@ -227,8 +227,9 @@ def test_rows_become_the_arrow_table_features_encode_example_and_from_pylist_giv
     every config: empty attributes, empty relation lists, nested regions, class names of every kind."""
     import pyarrow as pa
 
+    from tahqiq.batches import arrow_table
     from tahqiq.build import config_rows
-    from tahqiq.features import arrow_table, config_features
+    from tahqiq.features import arrow_plan, config_features
     from tahqiq.gold import gold_documents
 
     project = synthetic_project
@@ -239,8 +240,9 @@ def test_rows_become_the_arrow_table_features_encode_example_and_from_pylist_giv
         schema = features.arrow_schema
         for split in splits:
             reference = pa.Table.from_pylist([features.encode_example(r) for r in rows[config][split]], schema=schema)
-            assert arrow_table(rows[config][split], features, schema).equals(reference, check_metadata=True)
-        assert arrow_table([], features, schema).equals(schema.empty_table(), check_metadata=True)
+            assert arrow_table(rows[config][split], arrow_plan(features), schema).equals(reference,
+                                                                                         check_metadata=True)
+        assert arrow_table([], arrow_plan(features), schema).equals(schema.empty_table(), check_metadata=True)
 
 
 def test_carried_tasks_fill_each_export_shard_however_the_batches_are_cut(tmp_path):
@@ -259,7 +261,8 @@ def test_arrow_tables_hold_none_as_null_at_every_level():
     import pyarrow as pa
     from datasets import ClassLabel, Features, List, Value
 
-    from tahqiq.features import arrow_table
+    from tahqiq.batches import arrow_table
+    from tahqiq.features import arrow_plan
 
     features = Features({"regions": List({"x": Value("int32"), "kind": ClassLabel(names=["p", "q"]),
                                           "ids": List(Value("string"))}),
@@ -269,7 +272,7 @@ def test_arrow_tables_hold_none_as_null_at_every_level():
             {"regions": None, "tags": ["B", None], "text": "z"}, {"regions": [], "tags": [], "text": ""}]
     schema = features.arrow_schema
     reference = pa.Table.from_pylist([features.encode_example(r) for r in rows], schema=schema)
-    assert arrow_table(rows, features, schema).equals(reference, check_metadata=True)
+    assert arrow_table(rows, arrow_plan(features), schema).equals(reference, check_metadata=True)
 
 
 def test_conll_blocks_are_found_across_reads_of_any_size():
@@ -281,3 +284,14 @@ def test_conll_blocks_are_found_across_reads_of_any_size():
     text = "".join(block + "\n" for block in blocks)
     for chunk in (1, 2, 3, 7, len(text), 1 << 22):
         assert [b for part in _blocks(io.StringIO(text), chunk) for b in part] == blocks
+
+
+def test_a_worker_starts_without_datasets():
+    """What a worker imports to check and cut tasks (about 70 MB) leaves `datasets` and `huggingface_hub` (about
+    80 MB more, and half a second) to the process that writes."""
+    import subprocess
+
+    code = ("import sys, tahqiq.batches, tahqiq.validate; "
+            "print(sorted(m for m in ('datasets', 'huggingface_hub') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from datasets import Features, SplitDict, SplitInfo
@@ -18,7 +17,7 @@ from tahqiq.errors import ProjectFileInvalid
 from tahqiq.features import DEFAULT_CONFIG
 from tahqiq.labels import LabelSet
 from tahqiq.manifest import Manifest
-from tahqiq.model import Task
+from tahqiq.passes import PASS_FIELDS
 
 LICENSE_NAME = "cc-by-4.0-annotations-texts-by-publishers"
 TAGS = ["arabic", "news", "numbers", "claims", "check-worthiness", "label-studio"]
@@ -126,11 +125,6 @@ def example_rows(examples: dict[str, dict]) -> str:
                        for config, row in examples.items())
 
 
-def is_example(row: dict) -> bool:
-    """A row worth showing: one that holds regions."""
-    return any(isinstance(v, list) and v and isinstance(v[0], dict) for v in row.values())
-
-
 def provenance_table(manifest: Manifest, code_points: dict[str, int]) -> str:
     """One row per document of the manifest; `code_points` has the length of the texts the build read (the others
     are read from their seed files)."""
@@ -140,49 +134,6 @@ def provenance_table(manifest: Manifest, code_points: dict[str, int]) -> str:
         lines.append(f"| `{doc.doc_id}` | {doc.split} | {doc.title or '—'} | {doc.source or '—'} | {doc.copyright} | "
                      f"{code_points.get(doc.doc_id) or len(doc.read_text())} | `{doc.sha256[:16]}…` |")
     return "\n".join(lines) + f"\n\n{manifest.copyright}"
-
-
-PASS_FIELDS = ("annotator", "kind", "date", "guidelines", "saw", "made")  # what a task's meta.passes records
-
-
-def pass_keys(task: Task) -> list[tuple]:
-    """Per annotation of the task: who completed it, whether it is gold, and its PASS_FIELDS (None when not
-    recorded) from the task's meta.passes."""
-    passes = (task.raw.get("meta") or {}).get("passes") or {}
-    keys = []
-    for annotation in task.annotations:
-        given = passes.get(str(annotation.id), {})
-        keys.append((annotation.completed_by, annotation.ground_truth,
-                     *(None if given.get(k) is None else str(given[k]) for k in PASS_FIELDS)))
-    return keys
-
-
-@dataclass
-class PassLedger:
-    """The annotation passes of the tasks seen so far: each provenance with the documents it covers, in the order
-    first met, and how many annotations the tasks have."""
-
-    documents: dict[tuple, list[str]] = field(default_factory=dict)
-    per_task: set[int] = field(default_factory=set)
-    tasks: int = 0
-
-    def add(self, keys: list[tuple], document: str) -> None:
-        for key in keys:
-            self.documents.setdefault(key, []).append(document)
-        self.per_task.add(len(keys))
-        self.tasks += 1
-
-    def merge(self, later: PassLedger) -> None:
-        """Add a ledger of the tasks that come after these (provenances stay in the order first met)."""
-        for key, docs in later.documents.items():
-            self.documents.setdefault(key, []).extend(docs)
-        self.per_task |= later.per_task
-        self.tasks += later.tasks
-
-    def records(self) -> list[dict]:
-        """One record per provenance: `completed_by`, `gold`, each of PASS_FIELDS and the `documents`."""
-        return [{"completed_by": completed_by, "gold": gold, **dict(zip(PASS_FIELDS, given, strict=True)),
-                 "documents": docs} for (completed_by, gold, *given), docs in self.documents.items()]
 
 
 def passes_table(records: list[dict]) -> str:

@@ -17,9 +17,10 @@ from pathlib import Path
 from datasets import ClassLabel, Features, LargeList, List, Value
 
 from tahqiq.agreement import NO_AGREEMENT, AgreementResult, agreement_rows, figure, named_list
-from tahqiq.card import TAGS, PassLedger
+from tahqiq.card import TAGS
 from tahqiq.errors import ProjectFileInvalid
 from tahqiq.manifest import Manifest
+from tahqiq.passes import PassLedger
 
 CROISSANT_FILE = "croissant.json"
 CONFORMS_TO = ["http://mlcommons.org/croissant/1.0", "http://mlcommons.org/croissant/RAI/1.0"]

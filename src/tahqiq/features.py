@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import pyarrow as pa
 from datasets import ClassLabel, Features, List, Value
 
 from tahqiq.labels import CLAIM, ENTITY, Attribute, LabelSet
+from tahqiq.rows import DOCUMENTS
 
-DOCUMENTS = "documents"
 DEFAULT_CONFIG = DOCUMENTS
 
 
@@ -59,33 +58,17 @@ def config_features(labels: LabelSet) -> dict[str, Features]:
     return out
 
 
-def arrow_table(rows: list[dict], features: Features, schema: pa.Schema) -> pa.Table:
-    """Rows as `rows` makes them (class names by name) in one Arrow table of `schema` (`features.arrow_schema`,
-    which is slow to make): what `Features.encode_example` and `pa.Table.from_pylist` give (None as null at any
-    level), built column by column at a fraction of their cost. A class name the features do not list is a
-    KeyError: rows come from validated data."""
-    return pa.Table.from_arrays([_column([row[name] for row in rows], feature, schema.field(name).type)
-                                 for name, feature in features.items()], schema=schema)
+def arrow_plan(features: dict) -> tuple:
+    """How `batches.arrow_table` turns rows of `features` into Arrow, in plain values a worker unpickles without
+    `datasets`: per column ("class", name -> id), ("list", plan), ("struct", ((name, plan), ...)) or ("value",)."""
+    return ("struct", tuple((name, _plan(feature)) for name, feature in features.items()))
 
 
-def _column(values: list, feature: Any, kind: pa.DataType) -> pa.Array:
-    """One feature's values as an Arrow array of type `kind`; lists (region lists, relations, tokens, tags) are
-    flattened into one child array, structs (regions) into one array per field."""
+def _plan(feature: Any) -> tuple:
     if isinstance(feature, ClassLabel):
-        ids = {name: i for i, name in enumerate(feature.names)}
-        return pa.array([None if v is None else ids[v] for v in values], type=kind)
-    nulls = pa.array([value is None for value in values]) if None in values else None
+        return ("class", {name: i for i, name in enumerate(feature.names)})
     if isinstance(feature, List):
-        offsets, flat = [0], []
-        for value in values:
-            flat += value or ()
-            offsets.append(len(flat))
-        return pa.ListArray.from_arrays(pa.array(offsets, type=pa.int32()),
-                                        _column(flat, feature.feature, kind.value_type), type=kind, mask=nulls)
+        return ("list", _plan(feature.feature))
     if isinstance(feature, dict):
-        fields = [[None if value is None else value[name] for value in values] if nulls else
-                  [value[name] for value in values] for name in feature]
-        return pa.StructArray.from_arrays([_column(field, child, kind.field(name).type) for field, (name, child)
-                                           in zip(fields, feature.items(), strict=True)],
-                                          fields=list(kind), mask=nulls)
-    return pa.array(values, type=kind)
+        return arrow_plan(feature)
+    return ("value",)

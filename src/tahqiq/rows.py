@@ -8,6 +8,8 @@ from tahqiq.labels import CLAIM, ENTITY, LabelSet
 from tahqiq.model import Region
 from tahqiq.text import Sentence, aligned_bio, aligned_spans
 
+DOCUMENTS = "documents"  # the config of whole documents; the others are per sentence, one per layer
+
 
 def row_id(doc_id: str, sentence: int) -> str:
     """The id of a per-sentence row: the document and the sentence's number in it."""

@@ -16,21 +16,9 @@ from datasets import Features
 ROWS_PER_GROUP = 1_000
 
 
-def ipc_bytes(table: pa.Table) -> bytes:
-    """A table as an Arrow IPC stream: how a worker hands its rows over."""
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, table.schema) as writer:
-        writer.write_table(table)
-    return sink.getvalue().to_pybytes()
-
-
-def ipc_table(data: bytes) -> pa.Table:
-    return pa.ipc.open_stream(data).read_all()
-
-
 class ParquetSink:
     """One Parquet file with the HF features in its schema metadata, written from Arrow tables of encoded rows
-    (`features.arrow_table`) in row groups of ROWS_PER_GROUP, however the tables were cut."""
+    (`batches.arrow_table`) in row groups of ROWS_PER_GROUP, however the tables were cut."""
 
     def __init__(self, path: Path, features: Features):
         self.path = path
