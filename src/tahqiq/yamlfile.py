@@ -25,7 +25,8 @@ class _UniqueKeys(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml whe
 def load_yaml(text: str) -> Any:
     """Parse YAML; raises yaml.YAMLError (with line and column) on a repeated key too. A file written as JSON (a
     subset of YAML, as a generated manifest of many documents may be) is read by the strict JSON parser, which is
-    two orders of magnitude faster (and lighter than orjson on a large file: no parse tree beside the result)."""
+    two orders of magnitude faster (and, on a large file, lighter than orjson, which holds a document of its
+    own while it builds the result)."""
     if text.lstrip().startswith("{"):
         value, problem = json_fault(text)
         if problem is None:
