@@ -4,10 +4,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from tahqiq.issues import Report
+    from tahqiq.issues import Issue, Report
 
 
 class TahqiqError(Exception):
@@ -125,9 +126,10 @@ class Refused(DataError):
 
     code = "validation-failed"
 
-    def __init__(self, report: Report, message: str | None = None):
+    def __init__(self, report: Report, message: str | None = None, places: Mapping[Issue, Any] | None = None):
         super().__init__(message or f"{len(report.errors)} validation error(s)")
         self.report = report
+        self.places = places or {}  # where an issue is in a system the report's locations do not name (Label Studio)
 
 
 def error_kinds() -> list[type[TahqiqError]]:

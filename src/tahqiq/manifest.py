@@ -89,12 +89,16 @@ SPLITS = ("train", "test")  # a test document never moves to train
 DOC_ID_PATTERN, DOC_ID_MAX = r"[A-Za-z0-9_][A-Za-z0-9_.-]*", 128
 
 
+def safe_doc_id(doc_id: object) -> bool:
+    """A doc id that names files safely (DOC_ID_PATTERN, at most DOC_ID_MAX characters)."""
+    return isinstance(doc_id, str) and len(doc_id) <= DOC_ID_MAX and re.fullmatch(DOC_ID_PATTERN, doc_id) is not None
+
+
 def _check_documents(path: Path, docs: list[SeedDoc]) -> None:
     """Each entry names a seed that exists, under a safe and unique doc id, in one of the splits."""
     seen = set()
     for doc in docs:
-        if not isinstance(doc.doc_id, str) or len(doc.doc_id) > DOC_ID_MAX \
-                or not re.fullmatch(DOC_ID_PATTERN, doc.doc_id):
+        if not safe_doc_id(doc.doc_id):
             raise ManifestInvalid(f"{path}: doc_id {doc.doc_id!r} is not a safe file name (letters, digits, _ . -)")
         if doc.doc_id in seen:
             raise ManifestInvalid(f"{path}: doc_id {doc.doc_id} is listed twice")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tahqiq.atomic import atomic_write_many
 from tahqiq.errors import ManifestInvalid, SeedRefused
-from tahqiq.manifest import DOC_ID_MAX, DOC_ID_PATTERN, SPLITS, Manifest, load_manifest, sha256_text
+from tahqiq.manifest import DOC_ID_MAX, SPLITS, Manifest, load_manifest, safe_doc_id, sha256_text
 from tahqiq.yamlfile import load_yaml
 
 DEFAULT_COPYRIGHT = "© its original publisher, whom the text does not name; not licensed by Tahqiq"
@@ -99,7 +99,7 @@ def default_doc_id(manifest: Manifest, sha256: str) -> str:
 def _check_new(manifest: Manifest, doc_id: str, split: str, sha256: str) -> None:
     if split not in SPLITS:
         raise SeedRefused(f"split {split!r}: the splits are {', '.join(SPLITS)}")
-    if len(doc_id) > DOC_ID_MAX or not re.fullmatch(DOC_ID_PATTERN, doc_id):
+    if not safe_doc_id(doc_id):
         raise SeedRefused(f"doc id {doc_id!r} is not a safe file name (letters, digits, _ . -, no leading dot or "
                           f"-, at most {DOC_ID_MAX} characters)")
     same_text = [d.doc_id for d in manifest.documents if d.sha256 == sha256]
@@ -123,12 +123,13 @@ def _entry_text(seed: NewSeed, copyright_line: str) -> str:
             f"    zones: {zones}\n")
 
 
-def add_seed(*, manifest_file: Path, source: Path, split: str, zones: dict[int, str], doc_id: str | None = None,
-             copyright_line: str = DEFAULT_COPYRIGHT) -> NewSeed:
-    """Copy `source` into the seeds folder and append its manifest entry, both at once. `zones` are the
-    confirmed ones (line number -> zone)."""
+def add_seed(*, manifest_file: Path, article: tuple[bytes, str], split: str, zones: dict[int, str],
+             doc_id: str | None = None, copyright_line: str = DEFAULT_COPYRIGHT) -> NewSeed:
+    """Copy an article (its bytes and text as `read_article` gave them, the text its zones were confirmed on)
+    into the seeds folder and append its manifest entry, both at once. `zones` are the confirmed ones (line
+    number -> zone)."""
     manifest = load_manifest(manifest_file)
-    data, text = read_article(source)
+    data, text = article
     sha256 = sha256_text(text)
     doc_id = doc_id or default_doc_id(manifest, sha256)
     _check_new(manifest, doc_id, split, sha256)

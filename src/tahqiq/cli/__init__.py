@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     except Refused as refused:
         from tahqiq.cli.output import render_text
 
-        print(render_text(refused.report))
+        print(render_text(refused.report, places=refused.places))
         print(str(refused))
         return EXIT_INVALID
     except TahqiqError as err:

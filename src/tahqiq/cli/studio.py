@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
-from tahqiq.cli import EXIT_INVALID, EXIT_OK, _positive
+from tahqiq.cli import EXIT_OK, _positive
 from tahqiq.cli.output import TerminalProgress
 from tahqiq.project import Project
 from tahqiq.studio.home import PASSWORD_ENV, TOKEN_ENV
@@ -139,16 +140,10 @@ def _describe_change(change) -> str:
 
 
 def cmd_pull(args: argparse.Namespace, project: Project) -> int:
-    from tahqiq.cli.output import render_text
-    from tahqiq.studio.pull import PullRefused, pull
+    from tahqiq.studio.pull import pull
 
-    try:
-        result = pull(project=project, home=_home(args, project), annotations_dir=_annotations_dir(args, project),
-                      title=args.project_title, allow_removal=args.allow_removal, keep=args.keep)
-    except PullRefused as refused:
-        print(render_text(refused.report, places=refused.places))
-        print(str(refused))
-        return EXIT_INVALID
+    result = pull(project=project, home=_home(args, project), annotations_dir=_annotations_dir(args, project),
+                  title=args.project_title, allow_removal=args.allow_removal, keep=args.keep)
     for change in result.changes:
         print(_describe_change(change))
     for note in result.notes:
@@ -159,17 +154,21 @@ def cmd_pull(args: argparse.Namespace, project: Project) -> int:
     return EXIT_OK
 
 
-def _project_options(p: argparse.ArgumentParser, *, annotations: bool) -> None:
+def _project_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--title", dest="project_title", default=DEFAULT_PROJECT,
                    help=f"Label Studio project title (default: {DEFAULT_PROJECT})")
-    if annotations:
-        p.add_argument("--annotations-dir", metavar="DIR",
-                       help="folder of stored annotations (default: the project's annotations/)")
+    p.add_argument("--annotations-dir", metavar="DIR",
+                   help="folder of stored annotations (default: the project's annotations/)")
 
 
-def _studio_dir_option(p: argparse.ArgumentParser) -> None:
+def _add(commands: argparse._SubParsersAction, name: str, func: Callable[[argparse.Namespace, Project], int],
+         help_text: str, description: str) -> argparse.ArgumentParser:
+    """A studio subcommand with the session-folder option every one of them takes."""
+    p = commands.add_parser(name, help=help_text, description=description)
     p.add_argument("--studio-dir", metavar="DIR",
                    help="session folder: data dir, credentials, server state (default: the project's .studio)")
+    p.set_defaults(func=func)
+    return p
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -181,13 +180,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                     f"The server listens on 127.0.0.1 only; its API token comes from ${TOKEN_ENV} or a 0600 file "
                     "in the studio folder and is never printed. See docs/studio.md.")
     commands = studio.add_subparsers(dest="studio_command", required=True, metavar="SUBCOMMAND")
-
-    def add(name: str, func: Callable[[argparse.Namespace, Project], int], help_text: str,
-            description: str) -> argparse.ArgumentParser:
-        p = commands.add_parser(name, help=help_text, description=description)
-        _studio_dir_option(p)
-        p.set_defaults(func=func)
-        return p
+    add = partial(_add, commands)
 
     add("install", cmd_install, "install Label Studio into .studio/venv (idempotent)",
         "pip-install the pinned label-studio into its own venv under .studio/ (≈1 GB, a few minutes); a stamp "
@@ -205,7 +198,7 @@ def register(sub: argparse._SubParsersAction) -> None:
             "Create or update the project with schema/labeling_config.xml, one task per seed, the annotations of "
             "--annotations-dir and the rule-based suggestions as predictions. Re-running never duplicates tasks, "
             "annotations or predictions. Refuses (exit 1) when the annotations do not validate.")
-    _project_options(p, annotations=True)
+    _project_options(p)
     p.add_argument("--no-predictions", action="store_true", help="do not send the rule-based suggestions")
     p.add_argument("--from", dest="source", metavar="SOURCE",
                    help="take the annotations from elsewhere: an export file such as one `pull` kept in "
@@ -216,7 +209,7 @@ def register(sub: argparse._SubParsersAction) -> None:
             "Export the project, validate it and only when clean write --annotations-dir (stable form, one file "
             "per document, only changed files). Prints regions added / changed / removed per document. On errors "
             "nothing is written and the coded problems are printed (exit 1).")
-    _project_options(p, annotations=True)
+    _project_options(p)
     p.add_argument("--allow-removal", action="store_true",
                    help="drop annotations of --annotations-dir that the server does not have (default: refuse)")
     p.add_argument("--keep", type=_positive, metavar="N",
@@ -227,18 +220,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                                     description="One Label Studio account per annotator, so each one's work is "
                                                 "stored under its own identity (annotators.yaml).")
     accounts = annotator.add_subparsers(dest="annotator_command", required=True, metavar="SUBCOMMAND")
-    p = accounts.add_parser("add", help="create an annotator's account",
-                            description="Create a Label Studio account for EMAIL with a random password (or "
-                                        "$TAHQIQ_ANNOTATOR_PASSWORD) kept in the studio folder's 0600 "
-                                        "annotators.json and never printed, and record the identity (completed_by) "
-                                        "its work will carry, above every identity in use.")
+    p = _add(accounts, "add", cmd_annotator_add, "create an annotator's account",
+             "Create a Label Studio account for EMAIL with a random password (or $TAHQIQ_ANNOTATOR_PASSWORD) kept "
+             "in the studio folder's 0600 annotators.json and never printed, and record the identity "
+             "(completed_by) its work will carry, above every identity in use.")
     p.add_argument("email", metavar="EMAIL")
-    _studio_dir_option(p)
     p.add_argument("--annotations-dir", metavar="DIR",
                    help="folder of stored annotations whose identities are in use (default: annotations/)")
-    p.set_defaults(func=cmd_annotator_add)
-    p = accounts.add_parser("list", help="the accounts on the server and their identities",
-                            description="Every Label Studio account with its user id, its identity "
-                                        "(annotators.yaml) and whether its password is kept here.")
-    _studio_dir_option(p)
-    p.set_defaults(func=cmd_annotator_list)
+    _add(accounts, "list", cmd_annotator_list, "the accounts on the server and their identities",
+         "Every Label Studio account with its user id, its identity (annotators.yaml) and whether its password "
+         "is kept here.")

@@ -183,8 +183,7 @@ def read_port(home: StudioHome) -> int | None:
         return None
     raw = _read_json(home.port_file, ("port",), _UP_AGAIN)["port"]
     if type(raw) is not int or not 0 < raw < 65536:
-        raise StudioError(f"{home.port_file} is damaged (the port must be a number from 1 to 65535): delete it "
-                          "and run `tahqiq studio up` again")
+        raise StudioError(f"{home.port_file} is damaged (the port must be a number from 1 to 65535): {_UP_AGAIN}")
     return raw
 
 

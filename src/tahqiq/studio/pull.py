@@ -56,9 +56,8 @@ class PullRefused(Refused):
 
     def __init__(self, report: Report, export_file: Path, places: dict[Issue, StudioPlace]):
         super().__init__(report, "nothing written: fix the regions in Label Studio and pull again (the checked "
-                                 f"export is kept at {export_file})")
+                                 f"export is kept at {export_file})", places)
         self.export_file = export_file
-        self.places = places
 
 
 
@@ -84,6 +83,16 @@ class PullResult:
     notes: list[str]
 
 
+def _pushed_annotators(task: dict) -> dict:
+    """The annotators push recorded on a server task: stored annotation id (as text) -> its `completed_by`."""
+    return ((task.get("meta") or {}).get(META_KEY) or {}).get("completed_by") or {}
+
+
+def _stored_id(annotation: dict) -> object:
+    """The id a server annotation has in annotations/: the one push imported it under, else its own."""
+    return annotation.get("import_id") or annotation["id"]
+
+
 def _pushed(annotation: dict, annotators: dict) -> bool:
     """The annotation came from annotations/ through push, which recorded its annotator."""
     return bool(annotation.get("import_id")) and str(annotation["import_id"]) in annotators
@@ -92,7 +101,7 @@ def _pushed(annotation: dict, annotators: dict) -> bool:
 def made_in_studio(export: list[dict]) -> set:
     """The Label Studio user ids of the annotations made on the server (not pushed from annotations/)."""
     return {annotator_id(a.get("completed_by")) for t in export for a in t.get("annotations") or []
-            if not _pushed(a, ((t.get("meta") or {}).get(META_KEY) or {}).get("completed_by") or {})}
+            if not _pushed(a, _pushed_annotators(t))}
 
 
 def restore_identity(task: dict, identities: dict[int, int]) -> dict:
@@ -101,10 +110,10 @@ def restore_identity(task: dict, identities: dict[int, int]) -> dict:
     the registered identity of its account (`identities`: Label Studio user id -> identity)."""
     meta = dict(task.get("meta") or {})
     identity = meta.pop(META_KEY, None) or {}
-    annotators = identity.get("completed_by") or {}
+    annotators = _pushed_annotators(task)
     annotations = []
     for annotation in task.get("annotations") or []:
-        stored_id = annotation.get("import_id") or annotation["id"]
+        stored_id = _stored_id(annotation)
         restored = {**annotation, "id": stored_id}
         if _pushed(annotation, annotators):
             restored["completed_by"] = annotators[str(stored_id)]
@@ -147,8 +156,8 @@ def _check_unsynced(doc_id: str, server_task: dict, stored: dict | None, allow_r
     never pushed (blocking unless allow_removal)."""
     if stored is None or allow_removal:
         return
-    pushed = set((server_task.get("meta", {}).get(META_KEY) or {}).get("completed_by") or {})
-    on_server = {a.get("import_id") or a["id"] for a in server_task.get("annotations") or []}
+    pushed = set(_pushed_annotators(server_task))
+    on_server = {_stored_id(a) for a in server_task.get("annotations") or []}
     missing = [a["id"] for a in stored["annotations"] if a["id"] not in on_server and str(a["id"]) not in pushed]
     if missing:
         raise UnsyncedAnnotations(
@@ -208,7 +217,7 @@ def _places(export: list[dict], candidates: dict[str, dict], users: dict[int, st
         for annotation in server_task.get("annotations") or []:
             user = annotator_id(annotation.get("completed_by"))
             who = f"{users.get(user, f'user {user}')} (identity {identities.get(user, '?')})"
-            places[(stored["id"], annotation.get("import_id") or annotation["id"])] = StudioPlace(
+            places[(stored["id"], _stored_id(annotation))] = StudioPlace(
                 doc_id, server_task["id"], annotation["id"], who, None)
     return places
 
