@@ -10,11 +10,11 @@ Usage: .venv/bin/python scripts/synthetic.py DEST --tasks 1000"""
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import shutil
 from pathlib import Path
 
+from tahqiq.manifest import sha256_text
 from tahqiq.project import Project, find_project
 
 REGIONS_PER_TASK = 12  # regions (spans) per annotation, roughly: a window grows until it holds this many
@@ -80,7 +80,7 @@ def write_project(dest: Path, tasks: int, source: Project) -> Path:
         doc_id = f"syn_{n:06d}"
         text, annotation = _cut(task, start, end, f"وثيقة تجريبية رقم {n + 1}")
         (seeds / f"{doc_id}.txt").write_bytes(text.encode("utf-8"))
-        entries.append({"doc_id": doc_id, "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        entries.append({"doc_id": doc_id, "sha256": sha256_text(text),
                         "title": None, "source": None, "language": "ar", "split": "test" if n % 5 == 4 else "train",
                         "copyright": "synthetic benchmark text", "zones": {"title": [0]}})
         export.append({"id": n + 1, "data": {"text": text, "doc_id": doc_id}, "meta": {},

@@ -117,10 +117,10 @@ def agreement_from_tasks(tasks: list[Task], *, first: Any, second: Any, labels: 
 LISTED = 50  # names a card or report lists; beyond that it says how many more
 
 
-def named_list(names: list[str], *, quote: str = "") -> str:
-    """The first LISTED names, comma-separated, and how many more there are."""
-    shown = ", ".join(f"{quote}{name}{quote}" for name in names[:LISTED])
-    return shown + (f" and {len(names) - LISTED:,} more" if len(names) > LISTED else "")
+def named_list(names: list[str], *, quote: str = "", first: int = LISTED) -> str:
+    """The `first` names, comma-separated, and how many more there are."""
+    shown = ", ".join(f"{quote}{name}{quote}" for name in names[:first])
+    return shown + (f" and {len(names) - first:,} more" if len(names) > first else "")
 
 
 NO_AGREEMENT = "No document has two independent annotations yet."

@@ -21,13 +21,14 @@ from tahqiq.generate import export_schema_text, labeling_config
 from tahqiq.gold import GoldDocument, gold_documents
 from tahqiq.issues import Report
 from tahqiq.labels import LabelSet
+from tahqiq.model import Task
 from tahqiq.outdir import MARKER, check_out, locked_staging, swap_in
 from tahqiq.progress import SILENT, Progress
 from tahqiq.project import HUB_ANNOTATIONS_FOLDER, Project
 from tahqiq.results import benchmark_results, results_markdown
 from tahqiq.rows import document_row, sentence_rows
 from tahqiq.sinks import ConllSink, ExportShards, ParquetSink
-from tahqiq.validate import Run, validate_paths
+from tahqiq.validate import Run
 from tahqiq.validate.schema import DEFAULT_MAX_FILE_MB
 
 
@@ -64,7 +65,7 @@ def build(*, project: Project, annotations: list[Path], out: Path, progress: Pro
     """Validate `annotations` and write the dataset repo to `out`; raises Refused (writing nothing) on errors.
     Only documents of the manifest are built and carried, in the order of the exports; `out` is guarded as
     tahqiq.outdir says. The tasks stream through (`workers` processes check and cut them); `results` trains and
-    scores the baselines for the card, which holds every gold row in memory."""
+    scores the baselines for the card, which holds every task and gold row in memory."""
     check_out(out, inputs=[*annotations, project.seeds_dir, project.schema_dir], project_root=project.root)
     with locked_staging(out) as staging:  # the lock first: a swap a kill cut short is repaired before anything
         labels, manifest = project.labels, project.manifest
@@ -73,11 +74,13 @@ def build(*, project: Project, annotations: list[Path], out: Path, progress: Pro
         then = partial(make_batch, labels=labels, manifest=manifest, arrow=arrow)
         carried = ExportShards(staging / HUB_ANNOTATIONS_FOLDER)
         run = Run(annotations, labels=labels, manifest=manifest, max_file_bytes=max_file_bytes, workers=workers,
-                  then=then, stream=stream, progress=progress)
+                  then=then, keep_tasks=results, stream=stream, progress=progress)
         parquet = {c: {s: ParquetSink(staging / data_path(c, s), features[c]) for s in splits} for c in names}
         conll = {s: ConllSink(staging / conll_path(s)) for s in splits}
         collected = Collected(splits)
+        tasks = []  # every parsed task, when the results need the gold documents
         for batch in run:
+            tasks += [checked.task for checked in batch.checked if checked.task is not None]
             made_batch: MadeBatch | None = batch.product
             if made_batch is None:
                 continue
@@ -115,7 +118,7 @@ def build(*, project: Project, annotations: list[Path], out: Path, progress: Pro
             row_counts=counts, sizes=sizes, data_files=data_files, label_counts=collected.counts,
             version=project.version, prose=prose, prose_file=project.card_prose_file, agreement=agreement,
             passes=collected.ledger.records(), misaligned=collected.misaligned, code_points=collected.code_points,
-            results=_results(project, annotations, max_file_bytes) if results else NO_RESULTS,
+            results=_results(project, tasks) if results else NO_RESULTS,
         ))
         atomic_write_text(staging / CROISSANT_FILE, croissant_jsonld(
             name="Tahqiq", version=project.version, prose=prose,
@@ -133,10 +136,8 @@ def build(*, project: Project, annotations: list[Path], out: Path, progress: Pro
 NO_RESULTS = "Not computed for this build (`tahqiq build --no-results`)."
 
 
-def _results(project: Project, annotations: list[Path], max_file_bytes: int) -> str:
+def _results(project: Project, tasks: list[Task]) -> str:
     """The card's results: the baselines trained on train and scored on test (every gold row held in memory)."""
-    validation = validate_paths(annotations, labels=project.labels, manifest=project.manifest,
-                                max_file_bytes=max_file_bytes)
-    docs = gold_documents(validation.tasks, manifest=project.manifest)
+    docs = gold_documents(tasks, manifest=project.manifest)
     rows = config_rows(docs, project.manifest.splits, project.labels)
     return results_markdown(*benchmark_results(project, docs, rows))

@@ -73,19 +73,18 @@ def _build(args: argparse.Namespace, project: Project):
                                       "unchanged") from None
 
 
-def _listed(items: list[str], first: int = 10) -> str:
-    return ", ".join(items[:first]) + (f" and {len(items) - first:,} more" if len(items) > first else "")
-
-
 def _print_build(summary) -> None:
+    from tahqiq.agreement import named_list
+
     lines = [f"built {summary.out}"]
     for split, ids in summary.documents.items():
-        lines.append(f"  {split}: {len(ids)} document(s): {_listed(ids)}")
+        lines.append(f"  {split}: {len(ids)} document(s): {named_list(ids, first=10)}")
     for config, splits in summary.rows.items():
         lines.append(f"  {config}: {', '.join(f'{split} {n}' for split, n in splits.items())} rows")
     if summary.misaligned:
         lines.append(f"  {len(summary.misaligned)} entity mention(s) do not align with token edges and are left out "
-                     "of ner_tags: " + _listed([f"{doc} {rid} {text!r}" for doc, rid, text in summary.misaligned]))
+                     "of ner_tags: " + named_list([f"{doc} {rid} {text!r}" for doc, rid, text in summary.misaligned],
+                                                    first=10))
     if summary.report.warnings:
         lines.append(f"  {len(summary.report.warnings)} validation warning(s): run `tahqiq validate` to see them")
     print("\n".join(lines))

@@ -326,11 +326,11 @@ class Run:
 
 def validate_paths(paths: Iterable[Path], *, labels: LabelSet, manifest: Manifest,
                    max_file_bytes: int = DEFAULT_MAX_FILE_MB << 20, workers: int | None = None,
-                   stream: bool = True, progress: Progress = SILENT) -> Validation:
+                   stream: bool = True) -> Validation:
     """Validate Label Studio export files against the schema of `labels` and the checks a schema cannot express,
     keeping the parsed tasks. A published repo is checked against its own labels. No file, or a file without a
     task, is an error."""
     run = Run(paths, labels=labels, manifest=manifest, max_file_bytes=max_file_bytes, workers=workers,
-              keep_tasks=True, stream=stream, progress=progress)
+              keep_tasks=True, stream=stream)
     tasks = [checked.task for batch in run for checked in batch.checked if checked.task is not None]
     return Validation(run.report, tasks)
