@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -48,7 +48,7 @@ class Manifest:
     def by_id(self) -> dict[str, SeedDoc]:
         return {doc.doc_id: doc for doc in self.documents}
 
-    @property
+    @cached_property  # asked for per batch of tasks: a manifest may list very many documents
     def splits(self) -> list[str]:
         return sorted({doc.split for doc in self.documents}, key=lambda s: (s != "train", s))
 
@@ -62,7 +62,11 @@ def load_manifest(path: Path) -> Manifest:
         raw = load_yaml(path.read_text(encoding="utf-8"))
         if not isinstance(raw, dict) or not isinstance(raw.get("documents"), list):
             raise ManifestInvalid(f"{path} holds no list `documents` (one entry per seed text)")
-        docs, shared = [], {}  # values many entries repeat, held once: a manifest may list very many documents
+        docs, shared, folder = [], {}, path.parent  # held once: a manifest may list very many documents
+
+        def once(value: Any) -> Any:
+            return shared.setdefault(value, value) if isinstance(value, str) else value  # others: checked below
+
         entries = raw["documents"]
         for at, entry in enumerate(entries):
             entries[at] = None  # each parsed entry is let go once read (memory peaks here for a large manifest)
@@ -71,9 +75,9 @@ def load_manifest(path: Path) -> Manifest:
             rights = entry.get("copyright") or raw.get("copyright", "")
             docs.append(SeedDoc(
                 doc_id=entry["doc_id"], sha256=entry["sha256"], title=entry.get("title"), source=entry.get("source"),
-                language=entry.get("language", "ar"), split=entry["split"], zones=zones,
+                language=once(entry.get("language", "ar")), split=once(entry["split"]), zones=zones,
                 copyright=shared.setdefault(rights, rights),
-                folder=path.parent,
+                folder=folder,
             ))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
         raise ManifestInvalid(f"cannot read the seed manifest {path}: {err}") from None

@@ -5,6 +5,8 @@ Offsets are Python code points into the unmodified text; nothing here normalises
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -113,20 +115,18 @@ def _split_edges(text: str, tokens: list[tuple[int, int]]) -> list[tuple[int, in
     return out
 
 
-def bio_tags(tokens: list[tuple[int, int]], spans: list[tuple[int, int, str]]) -> list[str]:
-    """BIO tags from the outermost spans: a token inside a span is B- at its first token, I- after. The outer spans
-    do not overlap and the tokens are in order, so one sweep finds the span each token may fall in."""
-    outer = outermost(spans)
-    tags, at = [], 0
-    for start, end in tokens:
-        while at < len(outer) and outer[at][1] <= start:
+def bio_tags(tokens: Sequence[tuple[int, int]], spans: list[tuple[int, int, str]]) -> list[str]:
+    """BIO tags from the outermost spans: a token inside a span is B- at the span's first token, I- after. The
+    outer spans do not overlap and the tokens are in order, so each span jumps (by bisection) to its first token."""
+    tags = ["O"] * len(tokens)
+    if not spans:
+        return tags
+    starts = [start for start, _ in tokens]
+    for s_start, s_end, label in outermost(spans):
+        at = bisect_left(starts, s_start)
+        while at < len(tokens) and tokens[at][1] <= s_end:
+            tags[at] = ("B-" if tokens[at][0] == s_start else "I-") + label
             at += 1
-        tag = "O"
-        if at < len(outer):
-            s_start, s_end, label = outer[at]
-            if s_start <= start and end <= s_end:
-                tag = ("B-" if start == s_start else "I-") + label
-        tags.append(tag)
     return tags
 
 
