@@ -20,6 +20,7 @@ from tahqiq.build import data_path
 from tahqiq.croissant import CROISSANT_FILE, card_bullets, card_section
 from tahqiq.errors import DataError
 from tahqiq.features import config_features, configs
+from tahqiq.provenance import PROVENANCE_FILE
 from tahqiq.validate import validate_paths
 
 from conftest import ANNOTATIONS_DIR, LABELS, MANIFEST, PROJECT
@@ -96,12 +97,12 @@ def test_record_sets_load_offline_from_the_local_parquet_files(built_repo):
     assert [z["class/zone/name"] for z in zones] == list(LABELS.zones)
 
 
-def test_every_parquet_file_is_a_file_object_with_its_sha256(built_repo, metadata):
+def test_every_parquet_file_and_the_provenance_are_file_objects_with_their_sha256(built_repo, metadata):
     objects = {d["contentUrl"]: d for d in metadata["distribution"] if d["@type"] == "cr:FileObject"}
     parquet = {p.relative_to(built_repo).as_posix() for p in built_repo.rglob("*.parquet")}
-    assert set(objects) == parquet
+    assert set(objects) == parquet | {PROVENANCE_FILE}
     for path, item in objects.items():
-        assert item["encodingFormat"] == "application/x-parquet"
+        assert item["encodingFormat"] == ("text/csv" if path == PROVENANCE_FILE else "application/x-parquet")
         assert item["sha256"] == hashlib.sha256((built_repo / path).read_bytes()).hexdigest()
 
 

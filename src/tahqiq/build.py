@@ -25,6 +25,7 @@ from tahqiq.model import Task
 from tahqiq.outdir import MARKER, check_out, locked_staging, swap_in
 from tahqiq.progress import SILENT, Progress
 from tahqiq.project import HUB_ANNOTATIONS_FOLDER, Project
+from tahqiq.provenance import PROVENANCE_FILE, provenance, write_provenance
 from tahqiq.results import benchmark_results, results_markdown
 from tahqiq.rows import document_row, sentence_rows
 from tahqiq.sinks import ConllSink, ExportShards, ParquetSink
@@ -75,7 +76,7 @@ def build(*, project: Project, annotations: list[Path], out: Path, progress: Pro
         carried = ExportShards(staging / HUB_ANNOTATIONS_FOLDER)
         run = Run(annotations, labels=labels, manifest=manifest, max_file_bytes=max_file_bytes, workers=workers,
                   then=then, keep_tasks=results, stream=stream, progress=progress)
-        parquet = {c: {s: ParquetSink(staging / data_path(c, s), features[c]) for s in splits} for c in names}
+        parquet = {c: {s: ParquetSink(staging / data_path(c, s), arrow[c][1]) for s in splits} for c in names}
         conll = {s: ConllSink(staging / conll_path(s)) for s in splits}
         collected = Collected(splits)
         tasks = []  # every parsed task, when the results need the gold documents
@@ -112,19 +113,22 @@ def build(*, project: Project, annotations: list[Path], out: Path, progress: Pro
         sizes = {c: {s: parquet[c][s].nbytes for s in splits} for c in names}
         data_files = {c: {s: data_path(c, s) for s in splits} for c in names}
         agreement = collected.pass_agreement(labels)
+        records = provenance(manifest, collected.code_points)
+        write_provenance(staging / PROVENANCE_FILE, records)
         prose = read_prose(project.card_prose_file)
         atomic_write_text(staging / "README.md", render_card(
             labels=labels, manifest=manifest, features=features, examples=collected.example_per_config(names),
             row_counts=counts, sizes=sizes, data_files=data_files, label_counts=collected.counts,
             version=project.version, prose=prose, prose_file=project.card_prose_file, agreement=agreement,
-            passes=collected.ledger.records(), misaligned=collected.misaligned, code_points=collected.code_points,
+            passes=collected.ledger.records(), misaligned=collected.misaligned, provenance=records,
             results=_results(project, tasks) if results else NO_RESULTS,
         ))
         atomic_write_text(staging / CROISSANT_FILE, croissant_jsonld(
             name="Tahqiq", version=project.version, prose=prose,
             manifest=manifest, features=features, data_files=data_files, row_counts=counts, ledger=collected.ledger,
-            digests=file_digests(staging, [p for by_split in data_files.values() for p in by_split.values()]),
-            agreement=agreement, code_points=collected.code_points,
+            digests=file_digests(staging, [*(p for by_split in data_files.values() for p in by_split.values()),
+                                           PROVENANCE_FILE]),
+            agreement=agreement, provenance=records,
         ))
         shutil.copyfile(project.data_license_file, staging / "LICENSE")
         swap_in(staging, out)

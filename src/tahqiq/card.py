@@ -18,6 +18,7 @@ from tahqiq.features import DEFAULT_CONFIG
 from tahqiq.labels import LabelSet
 from tahqiq.manifest import Manifest
 from tahqiq.passes import PASS_FIELDS
+from tahqiq.provenance import SHOWN, Provenance, shown_note
 
 LICENSE_NAME = "cc-by-4.0-annotations-texts-by-publishers"
 TAGS = ["arabic", "news", "numbers", "claims", "check-worthiness", "label-studio"]
@@ -125,15 +126,14 @@ def example_rows(examples: dict[str, dict]) -> str:
                        for config, row in examples.items())
 
 
-def provenance_table(manifest: Manifest, code_points: dict[str, int]) -> str:
-    """One row per document of the manifest; `code_points` has the length of the texts the build read (the others
-    are read from their seed files)."""
+def provenance_table(records: list[Provenance], copyright: str) -> str:
+    """The first SHOWN documents (`provenance.csv` has all)."""
     lines = ["| doc_id | split | title (from the text) | publisher named in the text | rights | code points | sha256 |",
              "|---|---|---|---|---|---|---|"]
-    for doc in manifest.documents:
-        lines.append(f"| `{doc.doc_id}` | {doc.split} | {doc.title or '—'} | {doc.source or '—'} | {doc.copyright} | "
-                     f"{code_points.get(doc.doc_id) or len(doc.read_text())} | `{doc.sha256[:16]}…` |")
-    return "\n".join(lines) + f"\n\n{manifest.copyright}"
+    for doc in records[:SHOWN]:
+        lines.append(f"| `{doc.doc_id}` | {doc.split} | {doc.title or '—'} | {doc.publisher or '—'} | {doc.rights} | "
+                     f"{doc.code_points} | `{doc.sha256[:16]}…` |")
+    return "\n".join(lines) + f"\n\n{shown_note(records)}\n\n{copyright}"
 
 
 def passes_table(records: list[dict]) -> str:
@@ -171,7 +171,7 @@ def render_card(*, labels: LabelSet, manifest: Manifest, features: dict[str, Fea
                 examples: dict[str, dict], row_counts: dict[str, dict[str, int]],
                 sizes: dict[str, dict[str, int]], data_files: dict[str, dict[str, str]],
                 label_counts: dict[str, dict[str, Counter]], agreement: dict[str, AgreementResult], version: str,
-                passes: list[dict], misaligned: list[tuple[str, str, str]], code_points: dict[str, int],
+                passes: list[dict], misaligned: list[tuple[str, str, str]], provenance: list[Provenance],
                 results: str, prose: str,
                 prose_file: Path) -> str:
     """The card; `agreement` maps a heading (which documents) to the agreement of the two passes on them."""
@@ -184,7 +184,7 @@ def render_card(*, labels: LabelSet, manifest: Manifest, features: dict[str, Fea
         "labels": label_tables(labels),
         "counts": count_tables(row_counts, label_counts, labels),
         "examples": example_rows(examples),
-        "provenance": provenance_table(manifest, code_points),
+        "provenance": provenance_table(provenance, manifest.copyright),
         "agreement": agreement_text,
         "passes": passes_table(passes),
         "results": results,

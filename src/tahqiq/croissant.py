@@ -21,6 +21,7 @@ from tahqiq.card import TAGS
 from tahqiq.errors import ProjectFileInvalid
 from tahqiq.manifest import Manifest
 from tahqiq.passes import PassLedger
+from tahqiq.provenance import PROVENANCE_FILE, SHOWN, Provenance, shown_note
 
 CROISSANT_FILE = "croissant.json"
 CONFORMS_TO = ["http://mlcommons.org/croissant/1.0", "http://mlcommons.org/croissant/RAI/1.0"]
@@ -234,6 +235,13 @@ def distribution(data_files: dict[str, dict[str, str]], digests: dict[str, str],
     return objects + sets
 
 
+def provenance_object(digests: dict[str, str]) -> dict:
+    return {"@type": "cr:FileObject", "@id": PROVENANCE_FILE, "name": PROVENANCE_FILE, "contentUrl": PROVENANCE_FILE,
+            "encodingFormat": "text/csv", "sha256": digests[PROVENANCE_FILE],
+            "description": "every document: doc_id, split, title and publisher as the text shows them, rights, "
+                           "length in code points, sha256 of the text"}
+
+
 # ---- Responsible-AI fields -------------------------------------------------------------------------------------
 
 def _pass_text(record: dict) -> str:
@@ -299,19 +307,18 @@ def annotators(passes: list[dict]) -> tuple[list[str], list[str]]:
     return demographics, tools
 
 
-def data_collection(manifest: Manifest, code_points: dict[str, int]) -> str:
-    """Provenance of every document; `code_points` has the length of the texts the build read (the others are read
-    from their seed files)."""
+def data_collection(manifest: Manifest, records: list[Provenance]) -> str:
+    """Provenance of the first SHOWN documents (`provenance.csv` has all)."""
     documents = "; ".join(
-        f"{doc.doc_id} ({doc.split}, {code_points.get(doc.doc_id) or len(doc.read_text())} code points, sha256 "
-        f"{doc.sha256}): title "
-        f"{doc.title or 'none in the text'}; publisher named in the text: {doc.source or 'none'}; rights: "
-        f"{doc.copyright}" for doc in manifest.documents)
+        f"{doc.doc_id} ({doc.split}, {doc.code_points} code points, sha256 {doc.sha256}): title "
+        f"{doc.title or 'none in the text'}; publisher named in the text: {doc.publisher or 'none'}; rights: "
+        f"{doc.rights}" for doc in records[:SHOWN])
     languages = ", ".join(sorted({doc.language for doc in manifest.documents}))
     return (f"{len(manifest.documents)} news articles (language: {languages}), stored exactly as collected, byte "
             "for byte, with their diacritics, tatweel, punctuation and site furniture, because every offset points "
             "into them; the sha256 of each text is checked against the project's seed manifest at every build. The "
-            f"manifest records no URL. Provenance as in the manifest: {documents}. {manifest.copyright}")
+            f"manifest records no URL. Provenance as in the manifest: {documents}. {shown_note(records)} "
+            f"{manifest.copyright}")
 
 
 def data_biases(manifest: Manifest, passes: list[dict]) -> list[str]:
@@ -332,7 +339,7 @@ def data_biases(manifest: Manifest, passes: list[dict]) -> list[str]:
 def croissant_jsonld(*, name: str, version: str, prose: str, manifest: Manifest, features: dict[str, Features],
                      data_files: dict[str, dict[str, str]], digests: dict[str, str],
                      row_counts: dict[str, dict[str, int]], ledger: PassLedger,
-                     agreement: dict[str, AgreementResult], code_points: dict[str, int]) -> str:
+                     agreement: dict[str, AgreementResult], provenance: list[Provenance]) -> str:
     """croissant.json: Croissant 1.0 metadata with RAI fields, as indented UTF-8 JSON text. `data_files` maps
     config -> split -> the path of its Parquet file in the repo, `digests` path -> sha256, `agreement` a heading
     (which documents) -> the agreement of the two passes on them, `prose` is the card prose (dataset_card.md)."""
@@ -364,13 +371,13 @@ def croissant_jsonld(*, name: str, version: str, prose: str, manifest: Manifest,
         **({"citeAs": citation} if citation else {}),
         **({"creator": {"@type": "sc:Organization", "name": author.group(1).strip()}} if author else {}),
         **({"dateModified": dates[-1]} if dates else {}),
-        "distribution": distribution(data_files, digests, row_counts),
+        "distribution": [*distribution(data_files, digests, row_counts), provenance_object(digests)],
         "recordSet": [
             *(record_set(config, config_features, splits=splits, row_counts=row_counts[config],
                          class_sets=class_sets) for config, config_features in features.items()),
             *(class_record_set(list(names), set_id) for (_, *names), set_id in class_sets.items()),
         ],
-        "rai:dataCollection": data_collection(manifest, code_points),
+        "rai:dataCollection": data_collection(manifest, provenance),
         "rai:dataPreprocessingProtocol": [
             "None on the texts: offsets are code points into the unmodified text. Sentences, zones (from the "
             "manifest's line zones) and tokens are derived at build time as the card's Dataset structure says."],
