@@ -64,8 +64,7 @@ def logged_in(url: str, email: str, password: str) -> Iterator[httpx.Client]:
         yield browser
 
 
-def test_two_annotators_on_one_task_are_pulled_as_two_identities(studio_home, studio_client, team_project,
-                                                                  emoji_project, capfd):
+def test_two_annotators_on_one_task_are_pulled_as_two_identities(studio_home, studio_client, team_project, capfd):
     emails = ("amal@example.org", "badr@example.org")
     for email in emails:
         assert cli("studio", "annotator", "add", email, project=team_project, studio_home=studio_home) == 0

@@ -19,6 +19,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 IN_FLIGHT_PER_WORKER = 4
 MAX_DEFAULT_WORKERS = 4  # each worker holds its own interpreter and libraries (about 150 MB)
+GC_THRESHOLD = 50_000  # allocations between collections of the youngest generation while tasks are parsed
 
 
 def default_workers(input_bytes: int) -> int:
@@ -35,7 +36,7 @@ def fewer_collections() -> Iterator[None]:
     """The cyclic garbage collector run less often while tasks are parsed: they make millions of short-lived
     objects and no cycles, and each collection walks every live object (about a tenth of the time otherwise)."""
     before = gc.get_threshold()
-    gc.set_threshold(max(before[0], 50_000), *before[1:])
+    gc.set_threshold(max(before[0], GC_THRESHOLD), *before[1:])
     try:
         yield
     finally:
@@ -43,7 +44,7 @@ def fewer_collections() -> Iterator[None]:
 
 
 def _start_worker(initializer: Callable[..., None], *initargs: Any) -> None:
-    gc.set_threshold(50_000, *gc.get_threshold()[1:])  # as fewer_collections, for the worker's life
+    gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])  # as fewer_collections, for the worker's life
     initializer(*initargs)
 
 

@@ -11,7 +11,6 @@ from typing import BinaryIO, TextIO
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from datasets import Features
 
 ROWS_PER_GROUP = 1_000
 
@@ -20,9 +19,10 @@ class ParquetSink:
     """One Parquet file with the HF features in its schema metadata, written from Arrow tables of encoded rows
     (`batches.arrow_table`) in row groups of ROWS_PER_GROUP, however the tables were cut."""
 
-    def __init__(self, path: Path, features: Features):
+    def __init__(self, path: Path, schema: pa.Schema):
+        """`schema` is the features' `arrow_schema` (their metadata included)."""
         self.path = path
-        self.schema = features.arrow_schema
+        self.schema = schema
         self.pending: list[pa.Table] = []
         self.pending_rows = 0
         self.rows = 0

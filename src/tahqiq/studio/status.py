@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tahqiq.errors import StudioError
+from tahqiq.model import annotator_id
 from tahqiq.studio.annotators import server_users
 from tahqiq.studio.client import Connection, api_call, connect, export_tasks
 from tahqiq.studio.home import StudioHome
@@ -61,7 +62,8 @@ def project_status(conn: Connection, project_id: int, title: str, home: StudioHo
     status = ProjectStatus(project_id=project_id, title=title, url=f"{conn.url}/projects/{project_id}",
                            tasks=len(export), annotations=len(now), last_pull=previous_file)
 
-    def work(task: dict, item_id: int, who, what: str) -> Work:
+    def work(task: dict, item_id: int, completed_by, what: str) -> Work:
+        who = annotator_id(completed_by)
         return Work((task.get("data") or {}).get("doc_id"), task["id"], item_id,
                     users.get(who, str(who)) if isinstance(who, int) else str(who), what)
 

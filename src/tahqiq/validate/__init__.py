@@ -240,12 +240,13 @@ class Run:
         self.progress = progress
         self.report = Report()
         self._abandoned: set[str] = set()  # files whose remaining tasks need not be read
-        readable = [p for p in self.files if file_problem(p, max_bytes=max_file_bytes) is None]
+        self._problems = {p: file_problem(p, max_bytes=max_file_bytes) for p in self.files}  # looked at once
+        readable = [p for p, problem in self._problems.items() if problem is None]
         self.workers = default_workers(sum(p.stat().st_size for p in readable)) if workers is None else workers
 
     def _all_units(self) -> Iterator[Unit]:
         for path in self.files:
-            problem = file_problem(path, max_bytes=self.max_file_bytes)
+            problem = self._problems[path]
             if problem is not None:
                 yield Unit(str(path), mark=UNREADABLE, problem=problem)
                 continue
