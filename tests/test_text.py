@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tahqiq.quantities import stated_values
-from tahqiq.text import aligned_bio, split_sentences, tokenize
+from tahqiq.text import aligned_bio, bio_tags, outermost, split_sentences, tokenize
 
 from conftest import MANIFEST
 
@@ -81,3 +83,26 @@ def test_stated_values_read_digits_and_scale_words(surface, value):
 def test_stated_values_reject_wrong_scale_and_words_only():
     assert 589e6 not in stated_values("589 مليار دولار")
     assert stated_values("دولارين") == set()
+
+
+@st.composite
+def tokens_and_spans(draw) -> tuple[list[tuple[int, int]], list[tuple[int, int, str]]]:
+    """Non-empty tokens in order without overlap (as `tokenize` gives them) and any spans, nested, overlapping, empty
+    or off the token edges."""
+    tokens, at = [], 0
+    for gap, width in draw(st.lists(st.tuples(st.integers(0, 2), st.integers(1, 4)), max_size=12)):
+        tokens.append((at + gap, at + gap + width))
+        at += gap + width
+    spans = draw(st.lists(st.tuples(st.integers(0, at + 2), st.integers(0, 8), st.sampled_from("XY")), max_size=5))
+    return tokens, [(start, start + width, label) for start, width, label in spans]
+
+
+@given(tokens_and_spans())
+def test_a_token_is_tagged_by_the_outermost_span_that_holds_it_whole(case):
+    tokens, spans = case
+    outer = outermost(spans)
+    expected = []
+    for start, end in tokens:
+        holder = [s for s in outer if s[0] <= start and end <= s[1]]
+        expected.append("O" if not holder else ("B-" if start == holder[0][0] else "I-") + holder[0][2])
+    assert bio_tags(tokens, spans) == expected

@@ -126,14 +126,14 @@ def example_rows(examples: dict[str, dict]) -> str:
                        for config, row in examples.items())
 
 
-def provenance_table(records: list[Provenance], copyright: str) -> str:
+def provenance_table(records: list[Provenance], rights: str) -> str:
     """The first SHOWN documents (`provenance.csv` has all)."""
     lines = ["| doc_id | split | title (from the text) | publisher named in the text | rights | code points | sha256 |",
              "|---|---|---|---|---|---|---|"]
     for doc in records[:SHOWN]:
         lines.append(f"| `{doc.doc_id}` | {doc.split} | {doc.title or '—'} | {doc.publisher or '—'} | {doc.rights} | "
                      f"{doc.code_points} | `{doc.sha256[:16]}…` |")
-    return "\n".join(lines) + f"\n\n{shown_note(records)}\n\n{copyright}"
+    return "\n".join(lines) + f"\n\n{shown_note(records)}\n\n{rights}"
 
 
 def passes_table(records: list[dict]) -> str:

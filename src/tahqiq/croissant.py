@@ -236,6 +236,7 @@ def distribution(data_files: dict[str, dict[str, str]], digests: dict[str, str],
 
 
 def provenance_object(digests: dict[str, str]) -> dict:
+    """The FileObject of provenance.csv: the full list of documents that rai:dataCollection names the first of."""
     return {"@type": "cr:FileObject", "@id": PROVENANCE_FILE, "name": PROVENANCE_FILE, "contentUrl": PROVENANCE_FILE,
             "encodingFormat": "text/csv", "sha256": digests[PROVENANCE_FILE],
             "description": "every document: doc_id, split, title and publisher as the text shows them, rights, "

@@ -37,6 +37,17 @@ class SeedDoc(NamedTuple):
         with open(self.path, encoding="utf-8", newline="") as fh:
             return fh.read()
 
+    def checked_text(self) -> str:
+        """The seed, refused unless it is the text its sha256 names (offsets point into it)."""
+        try:
+            text = self.read_text()
+        except (OSError, UnicodeDecodeError) as err:
+            raise ManifestInvalid(f"cannot read the seed text {self.path}: {err}") from None
+        if sha256_text(text) != self.sha256:
+            raise ManifestInvalid(f"{self.path} differs from its sha256 in {self.folder / 'manifest.yaml'}; seeds "
+                                  "must never change (offsets point into them)")
+        return text
+
 
 @dataclass(frozen=True)
 class Manifest:

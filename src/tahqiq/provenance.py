@@ -27,16 +27,18 @@ class Provenance(NamedTuple):
 
 def provenance(manifest: Manifest, code_points: dict[str, int]) -> list[Provenance]:
     """One record per document of the manifest, in its order; `code_points` has the length of the texts the build
-    read (the others are read from their seed files)."""
+    read (checked against the manifest by validation); the others are read from their seed files and checked here.
+    Raises ManifestInvalid for a seed that is unreadable or not the text its sha256 names."""
     return [Provenance(doc.doc_id, doc.split, doc.title, doc.source, doc.copyright,
-                       code_points.get(doc.doc_id) or len(doc.read_text()), doc.sha256)
+                       code_points[doc.doc_id] if doc.doc_id in code_points else len(doc.checked_text()),
+                       doc.sha256)
             for doc in manifest.documents]
 
 
 def write_provenance(path: Path, records: list[Provenance]) -> None:
     """Every record as a CSV row (UTF-8, a header row, empty where the text shows no title or publisher)."""
     with open(path, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
+        writer = csv.writer(fh)  # RFC 4180 line ends: a field holding a lone \r is quoted too
         writer.writerow(Provenance._fields)
         writer.writerows(["" if value is None else value for value in record] for record in records)
 

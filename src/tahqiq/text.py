@@ -117,7 +117,8 @@ def _split_edges(text: str, tokens: list[tuple[int, int]]) -> list[tuple[int, in
 
 def bio_tags(tokens: Sequence[tuple[int, int]], spans: list[tuple[int, int, str]]) -> list[str]:
     """BIO tags from the outermost spans: a token inside a span is B- at the span's first token, I- after. The
-    outer spans do not overlap and the tokens are in order, so each span jumps (by bisection) to its first token."""
+    tokens are non-empty, in order and do not overlap (as `tokenize` gives them), and neither do the outer spans,
+    so each span jumps (by bisection) to its first token."""
     tags = ["O"] * len(tokens)
     if not spans:
         return tags

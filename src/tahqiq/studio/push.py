@@ -19,7 +19,7 @@ from tahqiq.errors import Refused, StudioError
 from tahqiq.generate import labeling_config
 from tahqiq.issues import Location, Report, make_issue
 from tahqiq.labels import LabelSet
-from tahqiq.manifest import Manifest, SeedDoc, sha256_text
+from tahqiq.manifest import Manifest, SeedDoc
 from tahqiq.progress import SILENT, Progress
 from tahqiq.project import Project
 from tahqiq.studio.client import META_KEY, Connection, api_call, connect, ensure_project, prefill_from
@@ -74,14 +74,6 @@ def _server_tasks(conn: Connection, project_id: int) -> dict[str, RoleBasedTask]
     refuse_repeated_documents([(t.id, (t.data or {}).get("doc_id")) for t in tasks],
                               where=f"{conn.url}/projects/{project_id}", verb="pushed")
     return {(t.data or {}).get("doc_id"): t for t in tasks if (t.data or {}).get("doc_id")}
-
-
-def _seed_text(seed: SeedDoc) -> str:
-    text = seed.read_text()
-    if sha256_text(text) != seed.sha256:
-        raise StudioError(f"{seed.path} differs from its sha256 in {seed.path.parent / 'manifest.yaml'}; seeds "
-                          "must never change (offsets point into them)")
-    return text
 
 
 def _ensure_task(conn: Connection, project_id: int, seed: SeedDoc, text: str, server: RoleBasedTask | None,
@@ -179,7 +171,7 @@ def push(*, project: Project, home: StudioHome, annotations_dir: Path, title: st
     summary = PushSummary(url=conn.url, project_id=project_id, project_created=created)
     server_tasks = _server_tasks(conn, project_id)
     for seed in progress.track(manifest.documents, desc="pushing", unit="doc"):
-        text = _seed_text(seed)
+        text = seed.checked_text()
         server = _ensure_task(conn, project_id, seed, text, server_tasks.get(seed.doc_id), gold.get(seed.doc_id),
                               summary)
         _push_annotations(conn, server, gold.get(seed.doc_id), summary)
