@@ -6,15 +6,18 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 import shutil
 import sys
 
 import pytest
 
 from tahqiq.build import build
+from tahqiq.card import passes_table, provenance_table
 from tahqiq.croissant import CROISSANT_FILE
 from tahqiq.errors import ManifestInvalid
 from tahqiq.manifest import sha256_text
+from tahqiq.passes import PASS_FIELDS
 from tahqiq.project import Project
 from tahqiq.provenance import PROVENANCE_FILE, SHOWN, Provenance, write_provenance
 
@@ -103,3 +106,18 @@ def test_a_seed_read_for_its_length_must_be_the_text_its_sha256_names(tmp_path):
     build(project=project, annotations=[project.annotations_dir], out=out, results=False)
     (row,) = [r for r in _read(out / PROVENANCE_FILE) if r["doc_id"] == unannotated.doc_id]
     assert int(row["code_points"]) == len(unannotated.read_text())
+
+
+def _cells(row: str) -> list[str]:
+    """The cells of a Markdown table row (an escaped pipe stays inside its cell)."""
+    return [c.strip() for c in re.split(r"(?<!\\)\|", row.strip())[1:-1]]
+
+
+def test_free_text_stays_in_its_own_table_cell():
+    hostile = "a | b\nc <b>d</b>"
+    records = [Provenance("d1", "train", hostile, hostile, hostile, 3, "ab" * 32)]
+    row = provenance_table(records, "rights").splitlines()[2]
+    assert _cells(row)[2:5] == [r"a \| b c &lt;b&gt;d&lt;/b&gt;"] * 3
+    passes = [{"completed_by": 7, "gold": True, **dict.fromkeys(PASS_FIELDS, hostile), "documents": ["d1"]}]
+    (row,) = passes_table(passes).splitlines()[2:]
+    assert len(_cells(row)) == 9 and _cells(row)[2] == r"a \| b c &lt;b&gt;d&lt;/b&gt;"

@@ -131,8 +131,8 @@ def provenance_table(records: list[Provenance], rights: str) -> str:
     lines = ["| doc_id | split | title (from the text) | publisher named in the text | rights | code points | sha256 |",
              "|---|---|---|---|---|---|---|"]
     for doc in records[:SHOWN]:
-        lines.append(f"| `{doc.doc_id}` | {doc.split} | {doc.title or '—'} | {doc.publisher or '—'} | {doc.rights} | "
-                     f"{doc.code_points} | `{doc.sha256[:16]}…` |")
+        lines.append(f"| `{doc.doc_id}` | {doc.split} | {cell(doc.title or '—')} | {cell(doc.publisher or '—')} | "
+                     f"{cell(doc.rights)} | {doc.code_points} | `{doc.sha256[:16]}…` |")
     return "\n".join(lines) + f"\n\n{shown_note(records)}\n\n{rights}"
 
 
@@ -144,8 +144,8 @@ def passes_table(records: list[dict]) -> str:
     lines = ["| `completed_by` | gold | annotator | kind | date | guidelines | saw | made | documents |",
              "|---|---|---|---|---|---|---|---|---|"]
     for record in records:
-        lines.append(f"| {record['completed_by']} | {'yes' if record['gold'] else 'no'} | " +
-                     " | ".join("—" if record[k] is None else record[k] for k in PASS_FIELDS) +
+        lines.append(f"| {cell(str(record['completed_by']))} | {'yes' if record['gold'] else 'no'} | " +
+                     " | ".join("—" if record[k] is None else cell(record[k]) for k in PASS_FIELDS) +
                      f" | {named_list(record['documents'], quote='`')} |")
     return "\n".join(lines)
 
