@@ -68,7 +68,7 @@ def test_each_task_is_parsed_as_strictly_as_the_whole_file(text):
 
 def test_digit_runs_inside_strings_stay_with_orjson_and_bare_big_integers_do_not(monkeypatch):
     """Only a bare integer of 19 digits or more needs the strict parser: a hash or a number inside a string does
-    not (a manifest of sha256 digests would otherwise be parsed slowly, whole)."""
+    not (a task holding digests or long numbers in its text would otherwise be parsed slowly)."""
     from tahqiq.validate import reader
 
     strict = []

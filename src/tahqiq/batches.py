@@ -89,20 +89,19 @@ class Collected:
     counts: dict[str, dict[str, Counter]] = field(default_factory=dict)  # layer -> split -> counts
     misaligned: list[tuple[str, str, str]] = field(default_factory=list)
     code_points: dict[str, int] = field(default_factory=dict)  # doc id -> length of its text
-    depth: int = 1
 
     def add(self, made: Made) -> None:
         self.ledger.add(made.passes, made.doc_id)
-        later = Collected(self.splits, every=made.agreement)
+        self.every.add(made.agreement)
         if made.listed is not None:
-            later.agreement[made.listed] = made.agreement
-        if made.split is not None:
-            later.documents[made.split] = [made.doc_id]
-            later.code_points[made.doc_id] = made.code_points
-            later.counts = {layer: {made.split: counter} for layer, counter in made.counts.items()}
-            later.misaligned = made.misaligned
-            later.depth = max([1, *(depth for _, depth in made.conll)])
-        self.merge(later)
+            self.agreement.setdefault(made.listed, AgreementTally(FIRST_PASS, SECOND_PASS)).add(made.agreement)
+        if made.split is None:
+            return
+        self.documents.setdefault(made.split, []).append(made.doc_id)
+        self.code_points[made.doc_id] = made.code_points
+        for layer, counter in made.counts.items():
+            self.counts.setdefault(layer, {}).setdefault(made.split, Counter()).update(counter)
+        self.misaligned += made.misaligned
 
     def merge(self, later: Collected) -> None:
         """Add what was collected from the tasks that come after these."""
@@ -120,7 +119,6 @@ class Collected:
             for split, counter in by_split.items():
                 self.counts.setdefault(layer, {}).setdefault(split, Counter()).update(counter)
         self.misaligned += later.misaligned
-        self.depth = max(self.depth, later.depth)
 
     def pass_agreement(self, labels: LabelSet) -> dict[str, AgreementResult]:
         """Agreement of the two passes on every document, and on each split's documents alone."""

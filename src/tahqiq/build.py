@@ -101,8 +101,9 @@ def build(*, project: Project, annotations: list[Path], out: Path, progress: Pro
         for by_split in parquet.values():
             for sink in by_split.values():
                 sink.close()
+        depth = max([1, *(d for sink in conll.values() for d in sink.depths)])  # the deepest nesting of any split
         for sink in conll.values():
-            sink.close(collected.depth)
+            sink.close(depth)
         carried.close()
         schema = staging / "schema"
         schema.mkdir()

@@ -9,7 +9,6 @@ intended uses, limitations, personal information, citation). Nothing here reads 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from pathlib import Path
@@ -19,7 +18,7 @@ from datasets import ClassLabel, Features, LargeList, List, Value
 from tahqiq.agreement import NO_AGREEMENT, AgreementResult, agreement_rows, figure, named_list
 from tahqiq.card import TAGS
 from tahqiq.errors import ProjectFileInvalid
-from tahqiq.manifest import Manifest
+from tahqiq.manifest import Manifest, sha256_file
 from tahqiq.passes import PassLedger
 from tahqiq.provenance import PROVENANCE_FILE, SHOWN, Provenance, shown_note
 
@@ -75,7 +74,7 @@ VALUE_TYPES = {"string": "sc:Text", "large_string": "sc:Text", "bool": "sc:Boole
 
 def file_digests(folder: Path, paths: list[str]) -> dict[str, str]:
     """sha256 (hex) of each file, by its path relative to `folder`."""
-    return {path: hashlib.sha256((folder / path).read_bytes()).hexdigest() for path in paths}
+    return {path: sha256_file(folder / path) for path in paths}
 
 
 # ---- the card prose: the parts the metadata repeats ------------------------------------------------------------
@@ -226,21 +225,24 @@ def distribution(data_files: dict[str, dict[str, str]], digests: dict[str, str],
     objects, sets = [], []
     for config, by_split in data_files.items():
         for split, path in by_split.items():
-            objects.append({"@type": "cr:FileObject", "@id": path, "name": path, "contentUrl": path,
-                            "encodingFormat": PARQUET, "sha256": digests[path],
-                            "description": f"`{config}` config, `{split}` split: {row_counts[config][split]} rows"})
+            objects.append(_file_object(path, PARQUET, digests[path],
+                                        f"`{config}` config, `{split}` split: {row_counts[config][split]} rows"))
         sets.append({"@type": "cr:FileSet", "@id": _file_set_id(config), "name": _file_set_id(config),
                      "encodingFormat": PARQUET, "includes": list(by_split.values()),
                      "description": f"the Parquet files of the `{config}` config (the FileObjects above)"})
     return objects + sets
 
 
+def _file_object(path: str, encoding: str, sha256: str, description: str) -> dict:
+    return {"@type": "cr:FileObject", "@id": path, "name": path, "contentUrl": path, "encodingFormat": encoding,
+            "sha256": sha256, "description": description}
+
+
 def provenance_object(digests: dict[str, str]) -> dict:
     """The FileObject of provenance.csv: the full list of documents that rai:dataCollection names the first of."""
-    return {"@type": "cr:FileObject", "@id": PROVENANCE_FILE, "name": PROVENANCE_FILE, "contentUrl": PROVENANCE_FILE,
-            "encodingFormat": "text/csv", "sha256": digests[PROVENANCE_FILE],
-            "description": "every document: doc_id, split, title and publisher as the text shows them, rights, "
-                           "length in code points, sha256 of the text"}
+    return _file_object(PROVENANCE_FILE, "text/csv", digests[PROVENANCE_FILE],
+                        "every document: doc_id, split, title and publisher as the text shows them, rights, "
+                        "length in code points, sha256 of the text")
 
 
 # ---- Responsible-AI fields -------------------------------------------------------------------------------------

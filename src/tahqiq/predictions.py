@@ -13,6 +13,7 @@ from tahqiq.issues import Location, Report, make_issue, pointer
 from tahqiq.labels import CLAIM, LabelSet
 from tahqiq.model import Region
 from tahqiq.rows import row_id
+from tahqiq.strictjson import json_fault
 from tahqiq.text import Sentence
 
 LINK_FIELD = "links"
@@ -106,8 +107,6 @@ def check_lines(raw_lines: list[tuple[int, Any]], *, config: str, rows: dict[str
 def read_predictions(path: Path, *, config: str, rows: dict[str, dict], labels: LabelSet) -> dict[str, dict]:
     """The lines of a checked prediction file by row id; raises Refused with the coded report when anything is
     wrong. Lines are parsed as strictly as exports (no NaN, no repeated keys)."""
-    from tahqiq.validate.schema import parse_json
-
     file = str(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -118,11 +117,11 @@ def read_predictions(path: Path, *, config: str, rows: dict[str, dict], labels: 
     for index, raw in enumerate(text.split("\n")):  # only \n ends a line: texts may hold U+2028 and kin
         if not raw.strip():
             continue
-        data, problem = parse_json(raw)
-        if problem is None:
+        data, fault = json_fault(raw)
+        if fault is None:
             parsed.append((index, data))
         else:
-            report.extend([_issue("json-invalid", f"line {index + 1}: {problem}", file, pointer(index))])
+            report.extend([_issue("json-invalid", f"line {index + 1}: {fault}", file, pointer(index))])
     checked = check_lines(parsed, config=config, rows=rows, labels=labels, file=file)
     checked.extend(report.issues)
     if not checked.ok:

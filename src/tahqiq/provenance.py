@@ -5,10 +5,12 @@ grow with the number of documents."""
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 from typing import NamedTuple
 
 from tahqiq.agreement import LISTED
+from tahqiq.atomic import atomic_write_text
 from tahqiq.manifest import Manifest
 
 PROVENANCE_FILE = "provenance.csv"
@@ -37,10 +39,11 @@ def provenance(manifest: Manifest, code_points: dict[str, int]) -> list[Provenan
 
 def write_provenance(path: Path, records: list[Provenance]) -> None:
     """Every record as a CSV row (UTF-8, a header row, empty where the text shows no title or publisher)."""
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)  # RFC 4180 line ends: a field holding a lone \r is quoted too
-        writer.writerow(Provenance._fields)
-        writer.writerows(["" if value is None else value for value in record] for record in records)
+    text = io.StringIO()
+    writer = csv.writer(text)  # RFC 4180 line ends: a field holding a lone \r is quoted too
+    writer.writerow(Provenance._fields)
+    writer.writerows(["" if value is None else value for value in record] for record in records)
+    atomic_write_text(path, text.getvalue())
 
 
 def shown_note(records: list[Provenance]) -> str:

@@ -6,7 +6,6 @@ Every expected failure becomes a HubError with words for the user; the token is 
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from huggingface_hub.errors import HfHubHTTPError, OfflineModeIsEnabled, Revisio
 
 from tahqiq.errors import HubError, ProjectFileInvalid, UsageError
 from tahqiq.hubrepo import REPO_TYPE, bound_hub_calls, endpoint, repo_id_problem
+from tahqiq.manifest import sha256_file
 from tahqiq.network import redact
 from tahqiq.outdir import MARKER
 from tahqiq.project import Project
@@ -86,18 +86,10 @@ def tag_command(version: str) -> str:
     return f"git tag data-v{version} && git push origin data-v{version}"
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def plan_commit(*, folder: Path, repo_id: str, version: str, revision: str | None = None, create_pr: bool = False,
                 private: bool = False) -> CommitPlan:
     """Every file of the built repo with its size and sha256: exactly what the commit will upload."""
-    files = tuple(PlannedFile(path=p.relative_to(folder).as_posix(), size=p.stat().st_size, sha256=_sha256(p))
+    files = tuple(PlannedFile(path=p.relative_to(folder).as_posix(), size=p.stat().st_size, sha256=sha256_file(p))
                   for p in sorted(folder.rglob("*")) if p.is_file() and p.name != MARKER)
     return CommitPlan(repo_id=repo_id, folder=folder, files=files, message=f"Tahqiq data v{version}",
                       revision=revision, create_pr=create_pr, private=private)

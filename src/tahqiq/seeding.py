@@ -78,8 +78,8 @@ def propose_zones(text: str) -> dict[int, str]:
     return zones
 
 
-def read_article(path: Path) -> tuple[bytes, str]:
-    """The file's bytes and its text; refused unless it is non-empty UTF-8."""
+def read_article(path: Path) -> str:
+    """The file's text, refused unless it is non-empty UTF-8 (strictly decoded, so its UTF-8 is the file's bytes)."""
     data = path.read_bytes()
     try:
         text = data.decode("utf-8")
@@ -87,7 +87,7 @@ def read_article(path: Path) -> tuple[bytes, str]:
         raise SeedRefused(f"{path} is not UTF-8 (byte {err.start}); save it as UTF-8 first") from None
     if not text.strip():
         raise SeedRefused(f"{path} holds no text")
-    return data, text
+    return text
 
 
 def default_doc_id(manifest: Manifest, sha256: str) -> str:
@@ -123,13 +123,11 @@ def _entry_text(seed: NewSeed, copyright_line: str) -> str:
             f"    zones: {zones}\n")
 
 
-def add_seed(*, manifest_file: Path, article: tuple[bytes, str], split: str, zones: dict[int, str],
-             doc_id: str | None = None, copyright_line: str = DEFAULT_COPYRIGHT) -> NewSeed:
-    """Copy an article (its bytes and text as `read_article` gave them, the text its zones were confirmed on)
-    into the seeds folder and append its manifest entry, both at once. `zones` are the confirmed ones (line
-    number -> zone)."""
+def add_seed(*, manifest_file: Path, text: str, split: str, zones: dict[int, str], doc_id: str | None = None,
+             copyright_line: str = DEFAULT_COPYRIGHT) -> NewSeed:
+    """Copy an article (its text as `read_article` gave it, the text its zones were confirmed on) into the seeds
+    folder and append its manifest entry, both at once. `zones` are the confirmed ones (line number -> zone)."""
     manifest = load_manifest(manifest_file)
-    data, text = article
     sha256 = sha256_text(text)
     doc_id = doc_id or default_doc_id(manifest, sha256)
     _check_new(manifest, doc_id, split, sha256)
@@ -151,5 +149,5 @@ def add_seed(*, manifest_file: Path, article: tuple[bytes, str], split: str, zon
                               "appended; move `documents` to the end of the file")
     if seed.path.exists():
         raise SeedRefused(f"{seed.path} exists already but is not in the manifest; move it away first")
-    atomic_write_many({seed.path: data, manifest_file: new_text.encode("utf-8")})
+    atomic_write_many({seed.path: text.encode("utf-8"), manifest_file: new_text.encode("utf-8")})
     return seed

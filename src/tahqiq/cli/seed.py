@@ -40,10 +40,10 @@ def cmd_seed_add(args: argparse.Namespace, project: Project) -> int:
         raise UsageError(f"no such file: {source}")
     if not args.yes and not sys.stdin.isatty():
         raise UsageError("the proposed zones need confirming on a terminal; pass --yes to accept them as proposed")
-    article = read_article(source)
-    proposed = propose_zones(article[1])
-    zones = proposed if args.yes else _confirm(article[1], proposed)
-    seed = add_seed(manifest_file=project.manifest_file, article=article, split=args.split, zones=zones,
+    text = read_article(source)
+    proposed = propose_zones(text)
+    zones = proposed if args.yes else _confirm(text, proposed)
+    seed = add_seed(manifest_file=project.manifest_file, text=text, split=args.split, zones=zones,
                     doc_id=args.doc_id, copyright_line=args.copyright or DEFAULT_COPYRIGHT)
     described = ", ".join(f"{zone} {lines}" for zone, lines in seed.zones.items()) or "none (all body text)"
     print(f"added {seed.doc_id} to {args.split}: {seed.path} (sha256 {seed.sha256[:16]}…), zones: {described}")

@@ -21,6 +21,16 @@ from tahqiq.studio.server import running_session
 META_KEY = "tahqiq"  # task meta kept by push so pull can restore the ids and annotators of annotations/
 
 
+def pushed_annotators(meta: dict | None) -> dict:
+    """The annotators push recorded in a server task's meta: stored annotation id (as text) -> its `completed_by`."""
+    return ((meta or {}).get(META_KEY) or {}).get("completed_by") or {}
+
+
+def stored_id(annotation: dict) -> object:
+    """The id a server annotation has in annotations/: the one push imported it under, else its own."""
+    return annotation.get("import_id") or annotation["id"]
+
+
 @dataclass(frozen=True)
 class Connection:
     client: LabelStudio

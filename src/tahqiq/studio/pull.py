@@ -20,7 +20,16 @@ from tahqiq.model import annotator_id, parse_annotation
 from tahqiq.project import Project
 from tahqiq.store import canonical_task, dumps_tasks, task_file
 from tahqiq.studio.annotators import server_users
-from tahqiq.studio.client import META_KEY, Connection, api_call, connect, export_tasks, require_project
+from tahqiq.studio.client import (
+    META_KEY,
+    Connection,
+    api_call,
+    connect,
+    export_tasks,
+    pushed_annotators,
+    require_project,
+    stored_id,
+)
 from tahqiq.studio.home import StudioHome
 from tahqiq.studio.identities import assign, identities_in_use, load_register, register_text
 from tahqiq.studio.pulls import keep_count, new_pull, prune
@@ -83,16 +92,6 @@ class PullResult:
     notes: list[str]
 
 
-def _pushed_annotators(task: dict) -> dict:
-    """The annotators push recorded on a server task: stored annotation id (as text) -> its `completed_by`."""
-    return ((task.get("meta") or {}).get(META_KEY) or {}).get("completed_by") or {}
-
-
-def _stored_id(annotation: dict) -> object:
-    """The id a server annotation has in annotations/: the one push imported it under, else its own."""
-    return annotation.get("import_id") or annotation["id"]
-
-
 def _pushed(annotation: dict, annotators: dict) -> bool:
     """The annotation came from annotations/ through push, which recorded its annotator."""
     return bool(annotation.get("import_id")) and str(annotation["import_id"]) in annotators
@@ -101,7 +100,7 @@ def _pushed(annotation: dict, annotators: dict) -> bool:
 def made_in_studio(export: list[dict]) -> set:
     """The Label Studio user ids of the annotations made on the server (not pushed from annotations/)."""
     return {annotator_id(a.get("completed_by")) for t in export for a in t.get("annotations") or []
-            if not _pushed(a, _pushed_annotators(t))}
+            if not _pushed(a, pushed_annotators(t.get("meta")))}
 
 
 def restore_identity(task: dict, identities: dict[int, int]) -> dict:
@@ -110,13 +109,13 @@ def restore_identity(task: dict, identities: dict[int, int]) -> dict:
     the registered identity of its account (`identities`: Label Studio user id -> identity)."""
     meta = dict(task.get("meta") or {})
     identity = meta.pop(META_KEY, None) or {}
-    annotators = _pushed_annotators(task)
+    annotators = identity.get("completed_by") or {}
     annotations = []
     for annotation in task.get("annotations") or []:
-        stored_id = _stored_id(annotation)
-        restored = {**annotation, "id": stored_id}
+        original = stored_id(annotation)
+        restored = {**annotation, "id": original}
         if _pushed(annotation, annotators):
-            restored["completed_by"] = annotators[str(stored_id)]
+            restored["completed_by"] = annotators[str(original)]
         else:
             author = annotator_id(annotation.get("completed_by"))
             restored["completed_by"] = identities.get(author, author)
@@ -156,8 +155,8 @@ def _check_unsynced(doc_id: str, server_task: dict, stored: dict | None, allow_r
     never pushed (blocking unless allow_removal)."""
     if stored is None or allow_removal:
         return
-    pushed = set(_pushed_annotators(server_task))
-    on_server = {_stored_id(a) for a in server_task.get("annotations") or []}
+    pushed = set(pushed_annotators(server_task.get("meta")))
+    on_server = {stored_id(a) for a in server_task.get("annotations") or []}
     missing = [a["id"] for a in stored["annotations"] if a["id"] not in on_server and str(a["id"]) not in pushed]
     if missing:
         raise UnsyncedAnnotations(
@@ -217,7 +216,7 @@ def _places(export: list[dict], candidates: dict[str, dict], users: dict[int, st
         for annotation in server_task.get("annotations") or []:
             user = annotator_id(annotation.get("completed_by"))
             who = f"{users.get(user, f'user {user}')} (identity {identities.get(user, '?')})"
-            places[(stored["id"], _stored_id(annotation))] = StudioPlace(
+            places[(stored["id"], stored_id(annotation))] = StudioPlace(
                 doc_id, server_task["id"], annotation["id"], who, None)
     return places
 

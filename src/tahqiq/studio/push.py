@@ -22,7 +22,16 @@ from tahqiq.labels import LabelSet
 from tahqiq.manifest import Manifest, SeedDoc
 from tahqiq.progress import SILENT, Progress
 from tahqiq.project import Project
-from tahqiq.studio.client import META_KEY, Connection, api_call, connect, ensure_project, prefill_from
+from tahqiq.studio.client import (
+    META_KEY,
+    Connection,
+    api_call,
+    connect,
+    ensure_project,
+    prefill_from,
+    pushed_annotators,
+    stored_id,
+)
 from tahqiq.studio.home import StudioHome
 from tahqiq.studio.pulls import checked_form
 from tahqiq.validate import validate_paths
@@ -95,8 +104,8 @@ def _ensure_task(conn: Connection, project_id: int, seed: SeedDoc, text: str, se
 def _push_annotations(conn: Connection, server: RoleBasedTask, stored: dict | None, summary: PushSummary) -> None:
     meta = dict(server.meta or {})
     identity = dict(meta.get(META_KEY) or {})
-    annotators = dict(identity.get("completed_by") or {})
-    present = {a.get("import_id") or a["id"] for a in server.annotations or []}
+    annotators = dict(pushed_annotators(meta))
+    present = {stored_id(a) for a in server.annotations or []}
     for annotation in (stored or {}).get("annotations", []):
         if annotation["id"] in present:
             summary.counts["annotations kept"] += 1

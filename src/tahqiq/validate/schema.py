@@ -199,12 +199,6 @@ def load_json(path: Path, *, max_bytes: int = DEFAULT_MAX_FILE_MB << 20) -> tupl
     return data, []
 
 
-def parse_json(text: str) -> tuple[Any, str | None]:
-    """`json_fault` with the fault as text."""
-    data, fault = json_fault(text)
-    return data, None if fault is None else str(fault)
-
-
 def error_code(error, path: list) -> str:
     if error.validator in ("pattern", "maxLength") and path[-2:] == ["data", "doc_id"]:
         return "doc-id-invalid"
