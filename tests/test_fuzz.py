@@ -59,6 +59,8 @@ def mutated(draw) -> list:
             parent[key]
         except (KeyError, IndexError, TypeError):
             continue  # an earlier mutation removed or replaced the way there
+        if not isinstance(parent, (dict, list)):
+            continue  # replaced by a string, which can be indexed but not changed
         action = draw(st.sampled_from(["drop", "replace", "shift", "junk-key"]))
         if action == "drop":
             del parent[key]
